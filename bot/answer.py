@@ -1,0 +1,203 @@
+"""The one path from a candidate's question to the bot's reply.
+
+Slack, the terminal chat, `ask` and `eval` all call `answer`, so what `eval` measures is exactly what
+candidates get. Nothing here knows about Slack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from bot.knowledge.loader import CompiledIntent, Knowledge, PostingKnowledge
+from bot.knowledge.templates import MissingFact
+from bot.matcher import Candidate
+
+Outcome = Literal["answered", "did_you_mean", "out_of_scope"]
+
+# Where one message holds several questions: sentence ends, semicolons, and joining words that start a new
+# clause. A split is only kept when its pieces answer different intents confidently.
+_SPLIT = re.compile(r"[?!;\n]+|\.\s+|,?\s+\b(?:and|also|plus|as well as)\b\s+|,\s+(?=\w+\s+\w+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One answered intent within a reply."""
+
+    intent: str
+    label: str
+    text: str
+    confidence: float
+    example: str  # the knowledge example that matched best
+    missing: bool  # the posting doesn't state what was asked
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    intent: str
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Reply:
+    question: str
+    posting: str
+    outcome: Outcome
+    text: str
+    confidence: float
+    parts: list[Part] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    handoff: bool = False  # a recruiter should follow up (asked for one, or the posting is silent)
+
+    @property
+    def intents(self) -> list[str]:
+        return [part.intent for part in self.parts]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `ask --json` contract: question, posting, intents, confidence, text, candidates, and more."""
+        return {
+            "question": self.question,
+            "posting": self.posting,
+            "intents": self.intents,
+            "confidence": self.confidence,
+            "text": self.text,
+            "candidates": [asdict(c) for c in self.candidates],
+            "outcome": self.outcome,
+            "suggestions": [asdict(s) for s in self.suggestions],
+            "handoff": self.handoff,
+            "parts": [asdict(p) for p in self.parts],
+        }
+
+
+@dataclass(frozen=True)
+class _Decision:
+    outcome: Outcome
+    ranking: list[Candidate]
+
+    @property
+    def top(self) -> Candidate:
+        return self.ranking[0]
+
+
+def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -> Reply:
+    """Answer `question` about a posting (the only one when `posting_id` is None).
+
+    Raises ValueError for an empty question and KeyError for an unknown posting.
+    """
+    text = question.strip()
+    if not text:
+        raise ValueError("the question is empty")
+    posting = knowledge.posting(posting_id)
+    text = text[: knowledge.settings.max_question_chars]
+    whole = _decide(knowledge, posting, text)
+    pieces = [_decide(knowledge, posting, piece) for piece in _clauses(text)]
+    answered = _distinct([d.top for d in pieces if d.outcome == "answered"], posting)
+    if len(answered) >= 2:
+        parts = [_render(knowledge, posting, c) for c in answered]
+        return _answered(question, posting, parts, whole.ranking)
+    if whole.outcome == "answered":
+        return _answered(question, posting, [_render(knowledge, posting, whole.top)], whole.ranking)
+    if whole.outcome == "did_you_mean":
+        return _did_you_mean(knowledge, question, posting, whole.ranking)
+    return Reply(
+        question=question,
+        posting=posting.posting.id,
+        outcome="out_of_scope",
+        text=_message(knowledge, posting, "out_of_scope"),
+        confidence=whole.top.score,
+        candidates=whole.ranking,
+    )
+
+
+def render_intent(knowledge: Knowledge, posting_id: str | None, intent_id: str) -> Part:
+    """The prepared answer for one intent, as when a candidate picks it from 'did you mean'."""
+    posting = knowledge.posting(posting_id)
+    if intent_id not in posting.intents:
+        raise KeyError(f"unknown intent '{intent_id}'")
+    return _render(knowledge, posting, Candidate(intent_id, 1.0, ""))
+
+
+def _decide(knowledge: Knowledge, posting: PostingKnowledge, text: str) -> _Decision:
+    ranking = posting.matcher.rank(text)
+    settings = knowledge.settings
+    top, runner_up = ranking[0], ranking[1] if len(ranking) > 1 else Candidate("", 0.0, "")
+    if top.score < settings.threshold:
+        return _Decision("out_of_scope", ranking)
+    if top.score - runner_up.score < settings.margin:
+        return _Decision("did_you_mean", ranking)
+    return _Decision("answered", ranking)
+
+
+def _clauses(text: str) -> list[str]:
+    pieces = [p.strip(" ,.") for p in _SPLIT.split(text)]
+    pieces = [p for p in pieces if p]
+    return pieces if len(pieces) > 1 else []
+
+
+def _distinct(candidates: list[Candidate], posting: PostingKnowledge) -> list[Candidate]:
+    """Each intent once, in the order asked; greetings and thanks go when a real question comes too."""
+    seen: set[str] = set()
+    unique = [c for c in candidates if not (c.intent in seen or seen.add(c.intent))]
+    substantive = [c for c in unique if not posting.intents[c.intent].smalltalk]
+    return substantive or unique
+
+
+def _render(knowledge: Knowledge, posting: PostingKnowledge, candidate: Candidate) -> Part:
+    intent: CompiledIntent = posting.intents[candidate.intent]
+    try:
+        text, missing = intent.answer.render(posting.facts), False
+    except MissingFact:
+        text, missing = _missing_text(knowledge, posting, intent), True
+    return Part(intent.id, intent.label, text, candidate.score, candidate.example, missing)
+
+
+def _missing_text(knowledge: Knowledge, posting: PostingKnowledge, intent: CompiledIntent) -> str:
+    if intent.missing is not None:
+        try:
+            return intent.missing.render(posting.facts)
+        except MissingFact:
+            pass
+    return knowledge.messages["missing"].render({**posting.facts, "topic": intent.topic})
+
+
+def _answered(question: str, posting: PostingKnowledge, parts: list[Part], ranking: list[Candidate]) -> Reply:
+    handoff = any(p.missing or posting.intents[p.intent].handoff for p in parts)
+    return Reply(
+        question=question,
+        posting=posting.posting.id,
+        outcome="answered",
+        text="\n\n".join(p.text for p in parts),
+        confidence=min(p.confidence for p in parts),
+        parts=parts,
+        candidates=ranking,
+        handoff=handoff,
+    )
+
+
+def _did_you_mean(
+    knowledge: Knowledge, question: str, posting: PostingKnowledge, ranking: list[Candidate]
+) -> Reply:
+    floor = ranking[0].score - 2 * knowledge.settings.margin
+    close = [c for c in ranking[:3] if c.score >= floor]
+    suggestions = [Suggestion(c.intent, posting.intents[c.intent].label, c.score) for c in close]
+    lines = [_message(knowledge, posting, "did_you_mean"), *(f"• {s.label}" for s in suggestions)]
+    return Reply(
+        question=question,
+        posting=posting.posting.id,
+        outcome="did_you_mean",
+        text="\n".join(lines),
+        confidence=ranking[0].score,
+        candidates=ranking,
+        suggestions=suggestions,
+    )
+
+
+def _message(knowledge: Knowledge, posting: PostingKnowledge, name: str) -> str:
+    try:
+        return knowledge.messages[name].render(posting.facts)
+    except MissingFact:
+        # Only reachable through a recruiter's custom message that names an absent fact.
+        return knowledge.messages[name].source

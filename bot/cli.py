@@ -1,0 +1,180 @@
+"""The `posting-bot` command: a thin layer over the core. Slack is imported only by `run`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.answer import answer
+from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
+
+EXIT_PROBLEMS = 1  # the input (knowledge, cases) has problems
+EXIT_USAGE = 2  # the command can't run as asked
+
+
+class CliError(Exception):
+    """A one-line error for the user; the command exits with `code`."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except CliError as exc:
+        print(f"posting-bot: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="posting-bot", description="Answers job candidates' questions about a job posting."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument(
+            "--knowledge",
+            metavar="DIR",
+            type=Path,
+            help="knowledge directory (default: $KNOWLEDGE_DIR or ./knowledge)",
+        )
+        return sub
+
+    ask = command("ask", "answer one question (or one per stdin line with '-')")
+    ask.add_argument("--posting", metavar="ID", help="posting id (needed when several are loaded)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("question", metavar="QUESTION", help="the question, or '-' to read one per line")
+    ask.set_defaults(handler=_ask)
+
+    check = command("check", "validate the knowledge; exit 1 with path:line: message per problem")
+    check.set_defaults(handler=_check)
+
+    ev = command("eval", "measure answers against labelled cases")
+    ev.add_argument("--posting", metavar="ID", help="posting id (needed when several are loaded)")
+    ev.add_argument("--json", action="store_true", help="print figures as JSON")
+    ev.add_argument("cases", metavar="CASES", type=Path, help="YAML list of {question, expect}")
+    ev.set_defaults(handler=_eval)
+
+    ch = command("chat", "talk to the bot in the terminal")
+    ch.add_argument("--posting", metavar="ID", help="posting id (needed when several are loaded)")
+    ch.set_defaults(handler=_chat)
+
+    run = command("run", "start the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)")
+    run.add_argument(
+        "--or-chat", action="store_true", help="open the terminal chat when no Slack token is configured"
+    )
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def _knowledge_dir(args: argparse.Namespace) -> Path:
+    if args.knowledge is not None:
+        return Path(args.knowledge)
+    return Path(os.environ.get("KNOWLEDGE_DIR") or "knowledge")
+
+
+def _load(args: argparse.Namespace) -> Knowledge:
+    directory = _knowledge_dir(args)
+    if not directory.is_dir():
+        raise CliError(f"knowledge directory not found: {directory}")
+    try:
+        return load_knowledge(directory)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise CliError(f"{len(exc.problems)} problem(s) in {directory}; nothing loaded", EXIT_PROBLEMS) from exc
+
+
+def _posting(knowledge: Knowledge, posting_id: str | None) -> str:
+    try:
+        return knowledge.posting(posting_id).posting.id
+    except KeyError as exc:
+        raise CliError(str(exc.args[0])) from exc
+
+
+def _ask(args: argparse.Namespace) -> int:
+    knowledge = _load(args)
+    posting_id = _posting(knowledge, args.posting)
+    if args.question == "-":
+        # One process for many questions: one JSON object (or reply) per non-empty input line.
+        for line in sys.stdin:
+            if line.strip():
+                _print_reply(knowledge, line.strip(), posting_id, args.json)
+        return 0
+    if not args.question.strip():
+        raise CliError("the question is empty")
+    _print_reply(knowledge, args.question, posting_id, args.json)
+    return 0
+
+
+def _print_reply(knowledge: Knowledge, question: str, posting_id: str, as_json: bool) -> None:
+    reply = answer(knowledge, question, posting_id)
+    if as_json:
+        print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
+    else:
+        print(reply.text, flush=True)
+
+
+def _check(args: argparse.Namespace) -> int:
+    directory = _knowledge_dir(args)
+    try:
+        knowledge = load_knowledge(directory)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem)
+        return EXIT_PROBLEMS
+    for warning in knowledge.warnings:
+        print(f"{warning} (warning)")
+    postings = ", ".join(sorted(knowledge.postings))
+    print(f"ok: {directory} — {len(knowledge.postings)} posting(s): {postings}")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from bot.evaluate import CasesError, evaluate, format_report, load_cases
+
+    knowledge = _load(args)
+    posting_id = _posting(knowledge, args.posting)
+    if not args.cases.is_file():
+        raise CliError(f"cases file not found: {args.cases}")
+    try:
+        cases = load_cases(args.cases)
+    except CasesError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise CliError(f"{len(exc.problems)} problem(s) in {args.cases}", EXIT_PROBLEMS) from exc
+    figures = evaluate(knowledge, cases, posting_id).figures()
+    print(json.dumps(figures, indent=2) if args.json else format_report(figures))
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.chat import chat
+
+    knowledge = _load(args)
+    posting_id = _posting(knowledge, args.posting)
+    chat(lambda: knowledge, posting_id, sys.stdin, sys.stdout)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.settings import Settings
+
+    settings = Settings()
+    if args.or_chat and not settings.slack_configured:
+        print("No SLACK_BOT_TOKEN configured: starting the terminal chat instead.", file=sys.stderr)
+        args.posting = settings.default_posting
+        return _chat(args)
+    raise CliError("the Slack app is not available yet")

@@ -1,0 +1,165 @@
+"""`posting-bot eval`: how well the bot answers a labelled set of questions, through `answer` itself."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from bot.answer import Reply, answer
+from bot.knowledge.loader import Knowledge
+from bot.knowledge.yaml_source import Problem, YamlError, load_yaml
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    expect: list[str] | None  # None: out of scope
+
+    @field_validator("expect", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class CasesError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def load_cases(path: Path) -> list[Case]:
+    try:
+        doc = load_yaml(path)
+    except YamlError as exc:
+        raise CasesError(exc.problems) from exc
+    if not isinstance(doc.data, list):
+        raise CasesError([Problem(path, 1, "expected a list of {question, expect} cases")])
+    cases, problems = [], []
+    for i, item in enumerate(doc.data):
+        try:
+            cases.append(Case.model_validate(item))
+        except ValidationError as exc:
+            problems.append(Problem(path, doc.line_of((i,)), f"case {i + 1}: {exc.errors()[0]['msg']}"))
+    if problems:
+        raise CasesError(problems)
+    return cases
+
+
+@dataclass
+class Result:
+    case: Case
+    reply: Reply
+    seconds: float
+
+    @property
+    def predicted(self) -> list[str]:
+        return self.reply.intents
+
+    @property
+    def correct(self) -> bool:
+        return self.predicted == (self.case.expect or [])
+
+
+@dataclass
+class Report:
+    results: list[Result]
+    confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def figures(self) -> dict[str, Any]:
+        in_scope = [r for r in self.results if r.case.expect]
+        single = [r for r in in_scope if len(r.case.expect or []) == 1]
+        multi = [r for r in in_scope if len(r.case.expect or []) > 1]
+        oos = [r for r in self.results if not r.case.expect]
+        predicted_oos = [r for r in self.results if not r.predicted]
+        latencies = sorted(r.seconds * 1000 for r in self.results)
+        return {
+            "cases": len(self.results),
+            "accuracy": _ratio(sum(r.correct for r in self.results), len(self.results)),
+            "in_scope_accuracy": _ratio(sum(r.correct for r in in_scope), len(in_scope)),
+            "single_accuracy": _ratio(sum(r.correct for r in single), len(single)),
+            "multi_fully_answered": _ratio(sum(r.correct for r in multi), len(multi)),
+            "did_you_mean_rate": _ratio(
+                sum(r.reply.outcome == "did_you_mean" for r in in_scope), len(in_scope)
+            ),
+            "oos_recall": _ratio(sum(not r.predicted for r in oos), len(oos)),
+            "oos_precision": _ratio(sum(not r.case.expect for r in predicted_oos), len(predicted_oos)),
+            "latency_ms_p50": _percentile(latencies, 50),
+            "latency_ms_p99": _percentile(latencies, 99),
+            "confusions": [
+                {"expected": e, "predicted": p, "count": n} for (e, p), n in self.confusions.most_common()
+            ],
+            "errors": [
+                {
+                    "question": r.case.question,
+                    "expected": r.case.expect,
+                    "predicted": r.predicted,
+                    "outcome": r.reply.outcome,
+                    "confidence": r.reply.confidence,
+                    "best_example": r.reply.candidates[0].example if r.reply.candidates else "",
+                }
+                for r in self.results
+                if not r.correct
+            ],
+        }
+
+
+def evaluate(knowledge: Knowledge, cases: list[Case], posting_id: str | None = None) -> Report:
+    results = []
+    for case in cases:
+        start = time.perf_counter()
+        reply = answer(knowledge, case.question, posting_id)
+        results.append(Result(case, reply, time.perf_counter() - start))
+    report = Report(results)
+    for r in results:
+        if not r.correct:
+            expected = ",".join(r.case.expect or ["(out of scope)"])
+            predicted = ",".join(r.predicted) or f"({r.reply.outcome.replace('_', ' ')})"
+            report.confusions[(expected, predicted)] += 1
+    return report
+
+
+def format_report(figures: dict[str, Any]) -> str:
+    lines = [
+        f"cases                 {figures['cases']}",
+        f"accuracy              {_pct(figures['accuracy'])}",
+        f"in-scope accuracy     {_pct(figures['in_scope_accuracy'])}",
+        f"multi-question fully  {_pct(figures['multi_fully_answered'])}",
+        f"did-you-mean rate     {_pct(figures['did_you_mean_rate'])}",
+        f"out-of-scope recall   {_pct(figures['oos_recall'])}",
+        f"out-of-scope precision {_pct(figures['oos_precision'])}",
+        f"latency p50 / p99     {figures['latency_ms_p50']:.3f} / {figures['latency_ms_p99']:.3f} ms",
+    ]
+    if figures["confusions"]:
+        lines.append("confusions (expected -> predicted):")
+        lines += [f"  {c['count']:>3}  {c['expected']} -> {c['predicted']}" for c in figures["confusions"]]
+    if figures["errors"]:
+        lines.append("errors:")
+        for e in figures["errors"]:
+            expected = ",".join(e["expected"] or ["(out of scope)"])
+            predicted = ",".join(e["predicted"]) or f"({e['outcome']})"
+            lines.append(
+                f"  {e['question']!r}: expected {expected}, got {predicted} "
+                f"({e['confidence']:.2f}, nearest example {e['best_example']!r})"
+            )
+    return "\n".join(lines)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def _percentile(sorted_values: list[float], pct: float) -> float:
+    if not sorted_values:
+        return 0.0
+    index = min(len(sorted_values) - 1, max(0, round(pct / 100 * len(sorted_values) + 0.5) - 1))
+    return round(sorted_values[index], 4)

@@ -1,0 +1,174 @@
+"""The shape of the knowledge files, as recruiters write them.
+
+Every model forbids unknown keys, so a typo such as `salery:` is reported instead of silently ignored.
+A posting needs only `id`, `title` and `company`; every other fact is optional, and an answer whose fact
+is absent says the posting doesn't state it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+IntentId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+PostingId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# ---- intents.yaml ------------------------------------------------------------------------------------
+
+
+class MatchSettings(Strict):
+    """Where a match turns into an answer; `posting-bot eval --tune` recommends these from labelled data."""
+
+    threshold: float = Field(0.5, ge=0, le=1, description="lowest confidence that gets an answer")
+    margin: float = Field(
+        0.05, ge=0, le=1, description="closer than this to the runner-up -> 'did you mean' instead"
+    )
+    max_question_chars: int = Field(500, ge=20, description="only this much of a message is matched")
+
+
+class Messages(Strict):
+    """Replies that aren't tied to one intent. `{topic}` is the intent's topic; other fields are facts."""
+
+    missing: NonEmptyText = (
+        "The posting doesn't say anything about {topic}. I can ask the recruiter for you — "
+        "just say \"talk to a recruiter\"."
+    )
+    out_of_scope: NonEmptyText = (
+        "Sorry, I can only answer questions about the {title} posting at {company}. "
+        "Try asking about the salary, the requirements, the team, relocation or remote work — "
+        "or say \"talk to a recruiter\"."
+    )
+    did_you_mean: NonEmptyText = "I'm not sure what you meant. Did you mean one of these?"
+
+
+class Intent(Strict):
+    id: IntentId
+    label: NonEmptyText | None = Field(None, description="short name on buttons; defaults to the id")
+    topic: NonEmptyText | None = Field(None, description="fills {topic} in the 'posting doesn't say' reply")
+    examples: list[NonEmptyText] = Field(min_length=1)
+    answer: NonEmptyText
+    missing: NonEmptyText | None = Field(None, description="reply when a fact the answer needs is absent")
+    handoff: bool = Field(False, description="answering it also offers a recruiter")
+    smalltalk: bool = Field(False, description="greetings and thanks: dropped when a real question comes too")
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.id.replace("_", " ").capitalize()
+
+
+class IntentsFile(Strict):
+    settings: MatchSettings = MatchSettings()
+    messages: Messages = Messages()
+    synonyms: dict[NonEmptyText, list[NonEmptyText]] = Field(
+        default_factory=dict,
+        description="canonical word -> the words and phrases candidates use for it",
+    )
+    intents: list[Intent] = Field(min_length=1)
+
+
+# ---- postings/<id>.yaml ------------------------------------------------------------------------------
+
+
+class CompanyInfo(Strict):
+    mission: str | None = None
+    description: str | None = None
+    values: list[str] | None = None
+
+
+class Requirements(Strict):
+    experience_years: int | None = Field(None, ge=0)
+    experience: str | None = None
+    skills: list[str] | None = None
+    qualifications: list[str] | None = None
+
+
+class Salary(Strict):
+    min: float = Field(ge=0)
+    max: float = Field(ge=0)
+    currency: str = "USD"
+    period: str = "year"
+    eligibility: str | None = None
+    factors: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Salary:
+        if self.min > self.max:
+            raise ValueError(f"salary min ({self.min:,.0f}) is above max ({self.max:,.0f})")
+        return self
+
+
+class Offer(Strict):
+    """A yes/no benefit such as relocation, equity or visa sponsorship, with optional detail."""
+
+    provided: bool
+    detail: str | None = None
+
+
+class Location(Strict):
+    offices: list[str] | None = None
+    detail: str | None = None
+
+
+class Level(Strict):
+    seniority: str | None = None
+    employment_type: str | None = None
+    internship: bool | None = None
+    note: str | None = None
+
+
+class Recruiter(Strict):
+    name: str | None = None
+    email: str | None = None
+    slack_user: str | None = None
+
+
+class Posting(Strict):
+    id: PostingId
+    title: NonEmptyText
+    company: NonEmptyText
+    last_verified: dt.date | None = None
+    url: str | None = None
+    summary: str | None = None
+    company_info: CompanyInfo | None = None
+    teams: list[str] | None = None
+    responsibilities: list[str] | None = None
+    requirements: Requirements | None = None
+    salary: Salary | None = None
+    equity: Offer | None = None
+    benefits: list[str] | None = None
+    relocation: Offer | None = None
+    location: Location | None = None
+    remote: str | None = None
+    visa_sponsorship: Offer | None = None
+    level: Level | None = None
+    inclusion: str | None = None
+    growth: str | None = None
+    how_to_apply: str | None = None
+    interview_process: list[str] | None = None
+    recruiter: Recruiter | None = None
+    facts: dict[IntentId, str | int | float | bool | list[str]] | None = Field(
+        None, description="facts this schema has no field for; templates reach them as {facts.name}"
+    )
+    # Operational settings, not facts: templates cannot reach them (see FACT_FIELDS).
+    aliases: list[NonEmptyText] = Field(default_factory=list, description="other names for the role")
+    channels: list[NonEmptyText] = Field(default_factory=list, description="Slack channels tied to it")
+    answers: dict[IntentId, NonEmptyText] = Field(
+        default_factory=dict, description="this posting's own answer for an intent"
+    )
+    intents: list[Intent] = Field(default_factory=list, description="intents only this posting has")
+
+    def facts_for_templates(self) -> dict[str, Any]:
+        """Plain data for templates: posting facts only, no operational settings, no absent facts."""
+        return self.model_dump(mode="json", include=FACT_FIELDS, exclude_none=True)
+
+
+OPERATIONAL_FIELDS = frozenset({"aliases", "channels", "answers", "intents"})
+FACT_FIELDS = frozenset(Posting.model_fields) - OPERATIONAL_FIELDS

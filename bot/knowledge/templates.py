@@ -1,0 +1,201 @@
+"""Answer templates: recruiters' text with posting facts filled in.
+
+The language is deliberately tiny so that a template can reach posting facts and nothing else:
+
+    {salary.min|number}            a fact, optionally through a filter
+    {if relocation.provided}…{else}…{end}   choose by a yes/no fact (the fact must be stated)
+    {if known benefits}…{end}      include text only when the posting states that fact
+    {{ and }}                      literal braces
+
+Paths are looked up key by key in plain data (dicts and lists dumped from the validated posting), never
+as Python attributes, so no template can walk into objects, settings or the environment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_PATH = r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*"
+_FIELD = re.compile(rf"^({_PATH})(?:\|([a-z_]+))?$")
+_IF = re.compile(rf"^if\s+(known\s+)?({_PATH})$")
+_TAG = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_SPACES = re.compile(r"(?<=\S)[ \t]{2,}")
+
+
+class TemplateError(ValueError):
+    """The template's text is not valid template syntax."""
+
+
+class MissingFact(LookupError):  # noqa: N818 - it is a signal, not a failure
+    """A fact the template needs is not in the posting."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+def _join(items: list[Any], last: str) -> str:
+    words = [str(item) for item in items]
+    if len(words) <= 2:
+        return f" {last} ".join(words)
+    return ", ".join(words[:-1]) + f", {last} " + words[-1]
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+FILTERS: dict[str, Callable[[Any], str]] = {
+    "number": _number,
+    "list": lambda v: _join(v, "and") if isinstance(v, list) else str(v),
+    "or_list": lambda v: _join(v, "or") if isinstance(v, list) else str(v),
+    "bullets": lambda v: "\n".join(f"• {item}" for item in v) if isinstance(v, list) else f"• {v}",
+    "lower": lambda v: str(v).lower(),
+    "yes_no": lambda v: "yes" if v else "no",
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Field:
+    path: str
+    filter: str | None
+
+
+@dataclass(frozen=True)
+class If:
+    path: str
+    known: bool  # `if known x`: test presence instead of truthiness
+    then: tuple[Node, ...]
+    otherwise: tuple[Node, ...]
+
+
+Node = Text | Field | If
+
+
+@dataclass(frozen=True)
+class Template:
+    source: str
+    nodes: tuple[Node, ...]
+
+    def paths(self) -> set[str]:
+        """Every fact path the template mentions."""
+        found: set[str] = set()
+
+        def walk(nodes: tuple[Node, ...]) -> None:
+            for node in nodes:
+                if isinstance(node, Field):
+                    found.add(node.path)
+                elif isinstance(node, If):
+                    found.add(node.path)
+                    walk(node.then)
+                    walk(node.otherwise)
+
+        walk(self.nodes)
+        return found
+
+    def render(self, facts: Mapping[str, Any]) -> str:
+        """Fill in facts; raises MissingFact when a needed fact is absent."""
+        # A skipped `{if}` leaves two spaces side by side; tidy them rather than burden every template.
+        return _SPACES.sub(" ", _render(self.nodes, facts)).strip()
+
+
+def parse(source: str) -> Template:
+    """Parse template text; raises TemplateError with a message a recruiter can act on."""
+    # Each open `{if}` pushes a frame of (path, known, then-nodes, else-nodes or None).
+    root: list[Node] = []
+    stack: list[tuple[str, bool, list[Node], list[Node] | None]] = []
+
+    def current() -> list[Node]:
+        if not stack:
+            return root
+        _, _, then, otherwise = stack[-1]
+        return then if otherwise is None else otherwise
+
+    pos = 0
+    for match in _TAG.finditer(source):
+        if match.start() > pos:
+            current().append(Text(source[pos : match.start()]))
+        pos = match.end()
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            current().append(Text(token[0]))
+            continue
+        if token in ("{", "}"):
+            raise TemplateError(f"unmatched '{token}' (write '{token}{token}' for a literal brace)")
+        tag = " ".join(match.group(1).split())
+        if_match = _IF.match(tag)
+        field_match = _FIELD.match(tag)
+        if if_match:
+            stack.append((if_match.group(2), bool(if_match.group(1)), [], None))
+        elif tag == "else":
+            if not stack or stack[-1][3] is not None:
+                raise TemplateError("'{else}' without a matching '{if …}'")
+            path, known, then, _ = stack.pop()
+            stack.append((path, known, then, []))
+        elif tag == "end":
+            if not stack:
+                raise TemplateError("'{end}' without a matching '{if …}'")
+            path, known, then, otherwise = stack.pop()
+            current().append(If(path, known, tuple(then), tuple(otherwise or ())))
+        elif field_match:
+            name = field_match.group(2)
+            if name is not None and name not in FILTERS:
+                raise TemplateError(f"unknown filter '{name}' (known: {', '.join(sorted(FILTERS))})")
+            current().append(Field(field_match.group(1), name))
+        else:
+            raise TemplateError(
+                f"'{{{tag}}}' is not a fact or a tag: use {{fact.name}}, {{fact|filter}}, "
+                "{if fact}, {if known fact}, {else} or {end}"
+            )
+    if stack:
+        raise TemplateError(f"'{{if {stack[-1][0]}}}' is never closed with '{{end}}'")
+    if pos < len(source):
+        root.append(Text(source[pos:]))
+    return Template(source, tuple(root))
+
+
+def lookup(facts: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path in plain data, or None when any step is absent."""
+    value: Any = facts
+    for key in path.split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _render(nodes: tuple[Node, ...], facts: Mapping[str, Any]) -> str:
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.text)
+            continue
+        value = lookup(facts, node.path)
+        if isinstance(node, Field):
+            if value is None:
+                raise MissingFact(node.path)
+            out.append(FILTERS[node.filter](value) if node.filter else _plain(value))
+        else:
+            if value is None and not node.known:
+                raise MissingFact(node.path)
+            chosen = (value is not None) if node.known else bool(value)
+            out.append(_render(node.then if chosen else node.otherwise, facts))
+    return "".join(out)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return _join(value, "and")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

@@ -1,0 +1,40 @@
+"""Settings from the environment and `.env` (environment wins). Secrets are SecretStr: never printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    knowledge_dir: Path = Path("knowledge")
+    default_posting: str | None = None
+    log_level: str = "INFO"
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_base_url: str | None = None
+    port: int = Field(3000, ge=1, le=65535)
+    recruiter_channel: str | None = None
+    admin_channel: str | None = None
+    admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+
+    database_path: Path = Path("data/posting-bot.sqlite3")
+    retention_days: int = Field(90, ge=1)
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @property
+    def slack_configured(self) -> bool:
+        return self.slack_bot_token is not None

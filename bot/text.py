@@ -1,0 +1,56 @@
+"""Turning what people type (in Slack or a terminal) into comparable tokens.
+
+Everything the matcher compares goes through `normalize`, examples once at load time and questions once
+per message, so both sides are cleaned the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Slack wraps mentions, channels and links in angle brackets: <@U123>, <#C1|name>, <http://x|label>,
+# <!channel>. Keep a link's label (people write "<url|the posting>"), drop everything else.
+_SLACK_LINK_LABEL = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>")
+_SLACK_MARKUP = re.compile(r"<[^>]*>")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+_CONTRACTIONS = [
+    (re.compile(r"\bcan't\b"), "can not"),
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\bain't\b"), "is not"),
+    (re.compile(r"\blet's\b"), "let us"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'d\b"), " would"),
+    (re.compile(r"'m\b"), " am"),
+    # "what's", "where's", "it's": the 's of possession ("pinterest's") reads the same once dropped.
+    (re.compile(r"\b(what|where|who|how|when|why|it|that|there|here|he|she)'s\b"), r"\1 is"),
+    (re.compile(r"'s\b"), ""),
+]
+_NON_WORD = re.compile(r"[^\w$%+#]+")
+# Keep $, %, + and # inside tokens so "c++", "c#", "$120k" and "2+" survive; strip them where they are
+# just punctuation ("#hiring", "$ 5", "50 %").
+_LEADING_PUNCT = "$%#"
+_TRAILING_PUNCT = "$%"
+
+
+def strip_slack_markup(text: str) -> str:
+    """Remove Slack's <...> markup; link labels are kept as words."""
+    return _SLACK_MARKUP.sub(" ", _SLACK_LINK_LABEL.sub(r" \1 ", text))
+
+
+def normalize(text: str) -> str:
+    """Lower-case, NFKC, no Slack markup, contractions expanded, punctuation turned into spaces."""
+    text = unicodedata.normalize("NFKC", strip_slack_markup(text)).translate(_APOSTROPHES).lower()
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    text = text.replace("'", " ").replace("_", " ")
+    tokens = (token.lstrip(_LEADING_PUNCT).rstrip(_TRAILING_PUNCT) for token in _NON_WORD.sub(" ", text).split())
+    return " ".join(token for token in tokens if token)
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised words of `text`."""
+    return normalize(text).split()
