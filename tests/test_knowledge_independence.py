@@ -1,0 +1,38 @@
+"""The bundled examples are written in our own words: none may copy a labelled evaluation question.
+
+Copying would only hide the matcher's weakness; an unseen set of the same kind judges it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rapidfuzz import fuzz
+
+from bot.text import normalize
+from tests.conftest import KNOWLEDGE, ROOT, SHARED
+
+NEAR_COPY = 90  # rapidfuzz ratio at or above which an example counts as a copy
+
+LABELLED_SETS = [SHARED / "eval" / "posting-questions-dev.yaml", ROOT / "eval" / "holdout-questions.yaml"]
+
+
+def _examples() -> list[tuple[str, str]]:
+    data = yaml.safe_load((KNOWLEDGE / "intents.yaml").read_text(encoding="utf-8"))
+    return [(intent["id"], example) for intent in data["intents"] for example in intent["examples"]]
+
+
+@pytest.mark.parametrize("labelled", LABELLED_SETS, ids=lambda p: p.name)
+def test_no_example_copies_a_labelled_question(labelled: Path) -> None:
+    if not labelled.is_file():
+        pytest.skip(f"{labelled} is not present")
+    questions = {normalize(case["question"]) for case in yaml.safe_load(labelled.read_text(encoding="utf-8"))}
+    copies = [
+        (intent, example, question)
+        for intent, example in _examples()
+        for question in questions
+        if fuzz.ratio(normalize(example), question) >= NEAR_COPY
+    ]
+    assert copies == [], f"examples copying {labelled.name}: {copies}"
