@@ -12,7 +12,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from bot.text import normalize
-from conftest import KNOWLEDGE, ROOT, SHARED
+from tests.conftest import KNOWLEDGE, ROOT, SHARED
 
 NEAR_COPY = 90  # rapidfuzz ratio at or above which an example counts as a copy
 
