@@ -35,6 +35,7 @@ class KnowledgeError(Exception):
     """The knowledge directory can't be loaded; `problems` lists everything wrong, in file order."""
 
     def __init__(self, problems: list[Problem]) -> None:
+        problems = sorted(problems, key=lambda p: (str(p.path), p.line))
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
 
@@ -100,16 +101,18 @@ class _Loader:
         intents_file = self._validate(intents_doc, IntentsFile) if intents_doc else None
         postings = self._load_postings()
         if intents_file is None or intents_doc is None:
+            if intents_doc is not None:
+                self._check_valid_intents(intents_doc)
             raise KnowledgeError(self.problems)
 
-        shared = self._compile_intents(intents_file.intents, intents_doc, ("intents",), {})
+        shared = self._compile_intents(enumerate(intents_file.intents), intents_doc, ("intents",), {})
         shared_owner = self._check_examples(intents_file.intents, intents_doc, {})
         messages = self._compile_messages(intents_file.messages, intents_doc)
         synonyms = build_synonyms(intents_file.synonyms)
         built: dict[str, PostingKnowledge] = {}
         for doc, posting in postings:
             intents = dict(shared)
-            intents.update(self._compile_intents(posting.intents, doc, ("intents",), shared))
+            intents.update(self._compile_intents(enumerate(posting.intents), doc, ("intents",), shared))
             for intent_id, text in posting.answers.items():
                 if intent_id not in intents:
                     self._problem(doc, ("answers", intent_id), f"answer for unknown intent '{intent_id}'")
@@ -140,7 +143,7 @@ class _Loader:
             return load_yaml(path)
         except YamlError as exc:
             self.problems.extend(exc.problems)
-            return None
+            return exc.document  # duplicate keys: the rest of the file is still worth checking
 
     def _validate(self, doc: YamlDocument, model: type[M]) -> M | None:
         if not isinstance(doc.data, dict):
@@ -160,10 +163,13 @@ class _Loader:
         for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
             doc = self._read(path)
             posting = self._validate(doc, Posting) if doc else None
-            if doc is None or posting is None:
+            # Checked on the raw data so a misnamed file is reported alongside its other problems.
+            raw_id = doc.data.get("id") if doc is not None and isinstance(doc.data, dict) else None
+            if doc is not None and isinstance(raw_id, str) and raw_id.strip() != path.stem:
+                message = f"posting id '{raw_id.strip()}' differs from its file name '{path.name}'"
+                self._problem(doc, ("id",), message)
                 continue
-            if posting.id != path.stem:
-                self._problem(doc, ("id",), f"posting id '{posting.id}' differs from its file name '{path.name}'")
+            if doc is None or posting is None:
                 continue
             loaded.append((doc, posting))
         return loaded
@@ -171,14 +177,21 @@ class _Loader:
     # ---- templates and intents ------------------------------------------------------------------------
 
     def _compile_intents(
-        self, intents: list[Intent], doc: YamlDocument, base: Loc, existing: dict[str, CompiledIntent]
+        self,
+        intents: Iterable[tuple[int, Intent]],
+        doc: YamlDocument,
+        base: Loc,
+        existing: dict[str, CompiledIntent],
     ) -> dict[str, CompiledIntent]:
+        """Compile (position in the file, intent) pairs; the position locates problems."""
         compiled: dict[str, CompiledIntent] = {}
-        for i, intent in enumerate(intents):
+        seen: set[str] = set()  # not `compiled`: an intent whose template fails is still defined
+        for i, intent in intents:
             loc = (*base, i)
-            if intent.id in compiled or intent.id in existing:
+            if intent.id in seen or intent.id in existing:
                 self._problem(doc, (*loc, "id"), f"intent '{intent.id}' is defined twice")
                 continue
+            seen.add(intent.id)
             answer = self._template(doc, (*loc, "answer"), intent.answer)
             missing = self._template(doc, (*loc, "missing"), intent.missing) if intent.missing else None
             if answer is None:
@@ -188,6 +201,21 @@ class _Loader:
                 intent.id, intent.display_label, topic, answer, missing, intent.handoff, intent.smalltalk
             )
         return compiled
+
+    def _check_valid_intents(self, doc: YamlDocument) -> None:
+        """intents.yaml failed the schema (already reported); still check the intents that pass it on their
+        own — duplicate ids, shared examples, templates — so every problem is reported in one go."""
+        items = doc.data.get("intents") if isinstance(doc.data, dict) else None
+        if not isinstance(items, list):
+            return
+        valid: list[tuple[int, Intent]] = []
+        for i, item in enumerate(items):
+            try:
+                valid.append((i, Intent.model_validate(item)))
+            except ValidationError:
+                continue
+        self._compile_intents(valid, doc, ("intents",), {})
+        self._check_examples((intent for _, intent in valid), doc, {})
 
     def _compile_messages(self, messages: Messages, doc: YamlDocument) -> dict[str, Template]:
         compiled: dict[str, Template] = {}

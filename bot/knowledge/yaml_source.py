@@ -41,9 +41,12 @@ class YamlDocument:
 
 
 class YamlError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], document: YamlDocument | None = None) -> None:
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
+        # Set when the file parsed but has duplicate keys: it can still be validated, so a recruiter sees
+        # every problem in one go rather than one per `check`.
+        self.document = document
 
 
 def load_yaml(path: Path) -> YamlDocument:
@@ -70,7 +73,7 @@ def load_yaml(path: Path) -> YamlDocument:
         problems: list[Problem] = []
         _index(node, (), doc.lines, path, problems)
         if problems:
-            raise YamlError(problems)
+            raise YamlError(problems, doc)
     return doc
 
 
