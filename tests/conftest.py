@@ -21,6 +21,11 @@ _SETTINGS = (
     "ADMIN_USER_IDS",
     "DATABASE_PATH",
     "RETENTION_DAYS",
+    # slack_sdk honours proxies itself and ignores NO_PROXY: loopback traffic must never go through one.
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
 )
 
 
