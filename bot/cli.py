@@ -94,7 +94,9 @@ def _load(args: argparse.Namespace) -> Knowledge:
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        raise CliError(f"{len(exc.problems)} problem(s) in {directory}; nothing loaded", EXIT_PROBLEMS) from exc
+        raise CliError(
+            f"{len(exc.problems)} problem(s) in {directory}; nothing loaded", EXIT_PROBLEMS
+        ) from exc
 
 
 def _posting(knowledge: Knowledge, posting_id: str | None) -> str:
@@ -150,7 +152,7 @@ def _eval(args: argparse.Namespace) -> int:
     if not args.cases.is_file():
         raise CliError(f"cases file not found: {args.cases}")
     try:
-        cases = load_cases(args.cases)
+        cases = load_cases(args.cases, knowledge.posting(posting_id).intents)
     except CasesError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

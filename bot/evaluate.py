@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,9 @@ class CasesError(Exception):
         self.problems = problems
 
 
-def load_cases(path: Path) -> list[Case]:
+def load_cases(path: Path, known_intents: Collection[str] | None = None) -> list[Case]:
+    """Read labelled cases; with `known_intents`, an `expect` naming no such intent is a problem too
+    (a typo there would silently count as a miss and skew every figure)."""
     try:
         doc = load_yaml(path)
     except YamlError as exc:
@@ -43,9 +46,18 @@ def load_cases(path: Path) -> list[Case]:
     cases, problems = [], []
     for i, item in enumerate(doc.data):
         try:
-            cases.append(Case.model_validate(item))
+            case = Case.model_validate(item)
         except ValidationError as exc:
-            problems.append(Problem(path, doc.line_of((i,)), f"case {i + 1}: {exc.errors()[0]['msg']}"))
+            for error in exc.errors():
+                where = ".".join(str(part) for part in error["loc"])
+                message = f"{where}: {error['msg']}" if where else str(error["msg"])
+                problems.append(Problem(path, doc.line_of((i, *error["loc"])), f"case {i + 1}: {message}"))
+            continue
+        for intent in case.expect or []:
+            if known_intents is not None and intent not in known_intents:
+                line = doc.line_of((i, "expect"))
+                problems.append(Problem(path, line, f"case {i + 1}: unknown intent '{intent}'"))
+        cases.append(case)
     if problems:
         raise CasesError(problems)
     return cases
