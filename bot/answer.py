@@ -18,7 +18,9 @@ Outcome = Literal["answered", "did_you_mean", "out_of_scope"]
 
 # Where one message holds several questions: sentence ends, semicolons, and joining words that start a new
 # clause. A split is only kept when its pieces answer different intents confidently.
-_SPLIT = re.compile(r"[?!;\n]+|\.\s+|,?\s+\b(?:and|also|plus|as well as)\b\s+|,\s+(?=\w+\s+\w+)", re.IGNORECASE)
+_SPLIT = re.compile(
+    r"[?!;\n]+|\.\s+|,?\s+\b(?:and|also|plus|as well as)\b\s+|,\s+(?=\w+\s+\w+)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,10 @@ def _clauses(text: str) -> list[str]:
 
 def _distinct(candidates: list[Candidate], posting: PostingKnowledge) -> list[Candidate]:
     """Each intent once, in the order asked; greetings and thanks go when a real question comes too."""
-    seen: set[str] = set()
-    unique = [c for c in candidates if not (c.intent in seen or seen.add(c.intent))]
+    first: dict[str, Candidate] = {}
+    for c in candidates:
+        first.setdefault(c.intent, c)
+    unique = list(first.values())
     substantive = [c for c in unique if not posting.intents[c.intent].smalltalk]
     return substantive or unique
 

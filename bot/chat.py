@@ -12,9 +12,7 @@ PROMPT = "you> "
 QUIT = {"quit", "exit", ":q", "/quit"}
 
 
-def chat(
-    knowledge: Callable[[], Knowledge], posting_id: str | None, stdin: TextIO, stdout: TextIO
-) -> None:
+def chat(knowledge: Callable[[], Knowledge], posting_id: str | None, stdin: TextIO, stdout: TextIO) -> None:
     """Read questions until EOF or "quit". `knowledge` is called per question so live reloads show."""
     kb = knowledge()
     posting = kb.posting(posting_id).posting

@@ -47,7 +47,9 @@ def normalize(text: str) -> str:
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     text = text.replace("'", " ").replace("_", " ")
-    tokens = (token.lstrip(_LEADING_PUNCT).rstrip(_TRAILING_PUNCT) for token in _NON_WORD.sub(" ", text).split())
+    tokens = (
+        token.lstrip(_LEADING_PUNCT).rstrip(_TRAILING_PUNCT) for token in _NON_WORD.sub(" ", text).split()
+    )
     return " ".join(token for token in tokens if token)
 
 

@@ -96,7 +96,9 @@ class _Loader:
         if not self.directory.is_dir():
             raise KnowledgeError([Problem(self.directory, 1, "knowledge directory not found")])
         if not intents_path.is_file():
-            raise KnowledgeError([Problem(intents_path, 1, "file not found: every knowledge directory needs one")])
+            raise KnowledgeError(
+                [Problem(intents_path, 1, "file not found: every knowledge directory needs one")]
+            )
         intents_doc = self._read(intents_path)
         intents_file = self._validate(intents_doc, IntentsFile) if intents_doc else None
         postings = self._load_postings()
@@ -130,7 +132,9 @@ class _Loader:
             matcher = Matcher(_examples(all_intents), {**synonyms, **_posting_synonyms(posting)})
             built[posting.id] = PostingKnowledge(posting, posting.facts_for_templates(), intents, matcher)
         if not postings and not self.problems:
-            self._problem_at(self.directory / POSTINGS_DIR, 1, "no postings: add at least one postings/<id>.yaml")
+            self._problem_at(
+                self.directory / POSTINGS_DIR, 1, "no postings: add at least one postings/<id>.yaml"
+            )
         self._check_channels(postings)
         if self.problems:
             raise KnowledgeError(self.problems)
@@ -226,7 +230,9 @@ class _Loader:
                 compiled[name] = template
         return compiled
 
-    def _template(self, doc: YamlDocument, loc: Loc, text: str, extra: set[str] | None = None) -> Template | None:
+    def _template(
+        self, doc: YamlDocument, loc: Loc, text: str, extra: set[str] | None = None
+    ) -> Template | None:
         try:
             template = parse(text)
         except TemplateError as exc:
@@ -238,7 +244,9 @@ class _Loader:
                 return None
         return template
 
-    def _check_examples(self, intents: Iterable[Intent], doc: YamlDocument, owner: dict[str, str]) -> dict[str, str]:
+    def _check_examples(
+        self, intents: Iterable[Intent], doc: YamlDocument, owner: dict[str, str]
+    ) -> dict[str, str]:
         """The same wording under two intents makes the matcher flip a coin; refuse it.
 
         `owner` maps normalised examples already seen to their intent; returns it extended.
@@ -248,7 +256,9 @@ class _Loader:
                 other = owner.setdefault(normalize(example), intent.id)
                 if other != intent.id:
                     loc = _example_loc(doc, intent.id, example)
-                    self._problem(doc, loc, f"example '{example}' of '{intent.id}' is also an example of '{other}'")
+                    self._problem(
+                        doc, loc, f"example '{example}' of '{intent.id}' is also an example of '{other}'"
+                    )
         return owner
 
     def _check_channels(self, postings: list[tuple[YamlDocument, Posting]]) -> None:
@@ -257,7 +267,9 @@ class _Loader:
             for i, channel in enumerate(posting.channels):
                 other = tied.setdefault(channel, posting.id)
                 if other != posting.id:
-                    self._problem(doc, ("channels", i), f"channel {channel} is already tied to posting '{other}'")
+                    self._problem(
+                        doc, ("channels", i), f"channel {channel} is already tied to posting '{other}'"
+                    )
 
     # ---- problems -------------------------------------------------------------------------------------
 

@@ -39,12 +39,12 @@ class Messages(Strict):
 
     missing: NonEmptyText = (
         "The posting doesn't say anything about {topic}. I can ask the recruiter for you — "
-        "just say \"talk to a recruiter\"."
+        'just say "talk to a recruiter".'
     )
     out_of_scope: NonEmptyText = (
         "Sorry, I can only answer questions about the {title} posting at {company}. "
         "Try asking about the salary, the requirements, the team, relocation or remote work — "
-        "or say \"talk to a recruiter\"."
+        'or say "talk to a recruiter".'
     )
     did_you_mean: NonEmptyText = "I'm not sure what you meant. Did you mean one of these?"
 
@@ -167,7 +167,7 @@ class Posting(Strict):
 
     def facts_for_templates(self) -> dict[str, Any]:
         """Plain data for templates: posting facts only, no operational settings, no absent facts."""
-        return self.model_dump(mode="json", include=FACT_FIELDS, exclude_none=True)
+        return self.model_dump(mode="json", include=set(FACT_FIELDS), exclude_none=True)
 
 
 OPERATIONAL_FIELDS = frozenset({"aliases", "channels", "answers", "intents"})

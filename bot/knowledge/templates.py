@@ -29,7 +29,7 @@ class TemplateError(ValueError):
     """The template's text is not valid template syntax."""
 
 
-class MissingFact(LookupError):  # noqa: N818 - it is a signal, not a failure
+class MissingFact(LookupError):
     """A fact the template needs is not in the posting."""
 
     def __init__(self, path: str) -> None:
