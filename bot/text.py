@@ -10,9 +10,12 @@ import re
 import unicodedata
 
 # Slack wraps mentions, channels and links in angle brackets: <@U123>, <#C1|name>, <http://x|label>,
-# <!channel>. Keep a link's label (people write "<url|the posting>"), drop everything else.
-_SLACK_LINK_LABEL = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>")
-_SLACK_MARKUP = re.compile(r"<[^>]*>")
+# <!channel>. Keep a link's label (people write "<url|the posting>"), drop everything else. Only those
+# shapes count as markup, so a terminal's "2 < 3 and 5 > 4" keeps its words.
+_SLACK_LINK_LABEL = re.compile(r"<[a-z][a-z0-9+.-]*:[^|<>]*\|([^<>]*)>", re.IGNORECASE)
+_SLACK_MARKUP = re.compile(r"<(?:[@#!]|[a-z][a-z0-9+.-]*:)[^<>]*>", re.IGNORECASE)
+# Slack escapes these three in the text it delivers; "&amp;" must not become the word "amp".
+_SLACK_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _CONTRACTIONS = [
     (re.compile(r"\bcan't\b"), "can not"),
@@ -30,20 +33,24 @@ _CONTRACTIONS = [
     (re.compile(r"'s\b"), ""),
 ]
 _NON_WORD = re.compile(r"[^\w$%+#]+")
-# Keep $, %, + and # inside tokens so "c++", "c#", "$120k" and "2+" survive; strip them where they are
-# just punctuation ("#hiring", "$ 5", "50 %").
+# Keep %, + and # inside tokens so "c++", "c#" and "2+" survive; strip them where they are just
+# punctuation ("#hiring", "$120k", "50 %").
 _LEADING_PUNCT = "$%#"
 _TRAILING_PUNCT = "$%"
 
 
 def strip_slack_markup(text: str) -> str:
-    """Remove Slack's <...> markup; link labels are kept as words."""
-    return _SLACK_MARKUP.sub(" ", _SLACK_LINK_LABEL.sub(r" \1 ", text))
+    """Remove Slack's <...> markup (link labels are kept as words) and undo Slack's &amp; escaping."""
+    text = _SLACK_MARKUP.sub(" ", _SLACK_LINK_LABEL.sub(r" \1 ", text))
+    for entity, char in _SLACK_ENTITIES:
+        text = text.replace(entity, char)
+    return text
 
 
 def normalize(text: str) -> str:
     """Lower-case, NFKC, no Slack markup, contractions expanded, punctuation turned into spaces."""
-    text = unicodedata.normalize("NFKC", strip_slack_markup(text)).translate(_APOSTROPHES).lower()
+    # Apostrophes first: NFKC turns "\u00b4" into a space plus a combining accent.
+    text = unicodedata.normalize("NFKC", strip_slack_markup(text).translate(_APOSTROPHES)).lower()
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     text = text.replace("'", " ").replace("_", " ")
