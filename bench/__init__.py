@@ -1,0 +1,1 @@
+"""Benchmarks: figures printed by scripts, not timed tests (`python -m bench.<name>`)."""
