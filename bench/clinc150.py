@@ -93,7 +93,9 @@ def write_knowledge(directory: Path, train: Sequence[Pair]) -> Path:
     return directory
 
 
-def predict(matcher: Matcher, pairs: Sequence[Pair], latencies: list[float] | None = None) -> list[Prediction]:
+def predict(
+    matcher: Matcher, pairs: Sequence[Pair], latencies: list[float] | None = None
+) -> list[Prediction]:
     """Top intent and score per utterance, one question at a time (each call timed into `latencies`)."""
     out = []
     for text, gold in pairs:
@@ -172,9 +174,9 @@ def format_table(rows: Sequence[Figures]) -> str:
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(
-            f"{r.variant:<9} {r.examples:>8} {r.load_seconds:>9.2f}s {r.threshold:>9.4f} {r.val_accuracy:>7.3f} "
-            f"{r.in_scope_accuracy:>8.3f} {r.oos_recall:>7.3f} {r.closed_accuracy:>6.3f} "
-            f"{r.p50_ms:>6.3f} {r.p99_ms:>6.3f}"
+            f"{r.variant:<9} {r.examples:>8} {r.load_seconds:>9.2f}s {r.threshold:>9.4f} "
+            f"{r.val_accuracy:>7.3f} {r.in_scope_accuracy:>8.3f} {r.oos_recall:>7.3f} "
+            f"{r.closed_accuracy:>6.3f} {r.p50_ms:>6.3f} {r.p99_ms:>6.3f}"
         )
     return "\n".join(lines)
 
@@ -194,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_table([full, few]))
     if not args.no_answer_path:
         in_scope, recall = answer_path(knowledge, full.threshold, data)
-        print(f"answer() path, full, same threshold, no margin: in-scope {in_scope:.3f}, oos recall {recall:.3f}")
+        print(f"answer() path, full, same threshold, no margin: in-scope {in_scope:.3f}, oos {recall:.3f}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS of this process): {peak_mb:.0f} MB")
     return 0
