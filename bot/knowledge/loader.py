@@ -242,6 +242,15 @@ class _Loader:
             if path not in (extra or set()) and not fact_path_exists(path):
                 self._problem(doc, loc, f"template refers to '{{{path}}}', which is not a posting fact")
                 return None
+        for path in sorted(template.printed()):
+            keys = fact_group_keys(path)
+            if keys is not None:
+                # Printed whole it would show candidates a Python dict; {if known …} on a group is fine.
+                names = ", ".join(f"{{{path}.{key}}}" for key in keys[:3]) or f"{{{path}.<name>}}"
+                self._problem(
+                    doc, loc, f"template prints '{{{path}}}', a group of facts: print one, e.g. {names}"
+                )
+                return None
         return template
 
     def _check_examples(
@@ -302,23 +311,42 @@ def _example_loc(doc: YamlDocument, intent_id: str, example: str) -> Loc:
     return ()
 
 
-def fact_path_exists(path: str) -> bool:
-    """Whether a dotted path names a posting fact in the schema (free-form `facts.*` keys always do)."""
+_NOT_A_FACT = object()
+
+
+def _fact_annotation(path: str) -> Any:
+    """The schema type at a dotted fact path, or _NOT_A_FACT."""
     parts = path.split(".")
     if parts[0] not in FACT_FIELDS:
-        return False
+        return _NOT_A_FACT
     annotation: Any = Posting.model_fields[parts[0]].annotation
     for part in parts[1:]:
         model = _model_in(annotation)
         if model is not None:
             if part not in model.model_fields:
-                return False
+                return _NOT_A_FACT
             annotation = model.model_fields[part].annotation
         elif _is_mapping(annotation):
             annotation = Any
         else:
-            return False
-    return True
+            return _NOT_A_FACT
+    return annotation
+
+
+def fact_path_exists(path: str) -> bool:
+    """Whether a dotted path names a posting fact in the schema (free-form `facts.*` keys always do)."""
+    return _fact_annotation(path) is not _NOT_A_FACT
+
+
+def fact_group_keys(path: str) -> list[str] | None:
+    """The keys under a fact that groups others (salary -> min, max, …); None for a single fact."""
+    annotation = _fact_annotation(path)
+    if annotation is _NOT_A_FACT:
+        return None
+    model = _model_in(annotation)
+    if model is not None:
+        return list(model.model_fields)
+    return [] if _is_mapping(annotation) else None
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -103,6 +103,21 @@ class Template:
         walk(self.nodes)
         return found
 
+    def printed(self) -> set[str]:
+        """Fact paths the template prints, as opposed to those it only tests with `{if}`."""
+        found: set[str] = set()
+
+        def walk(nodes: tuple[Node, ...]) -> None:
+            for node in nodes:
+                if isinstance(node, Field):
+                    found.add(node.path)
+                elif isinstance(node, If):
+                    walk(node.then)
+                    walk(node.otherwise)
+
+        walk(self.nodes)
+        return found
+
     def render(self, facts: Mapping[str, Any]) -> str:
         """Fill in facts; raises MissingFact when a needed fact is absent."""
         # A skipped `{if}` leaves two spaces side by side; tidy them rather than burden every template.
