@@ -1,0 +1,381 @@
+"""The core answer function: question (+ posting) -> Reply, on the bundled knowledge and on small ones."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.answer import Reply, answer, render_intent
+from bot.knowledge.loader import Knowledge, load_knowledge
+from tests.conftest import KNOWLEDGE
+from tests.fixtures.kb import MINIMAL_POSTING, copy_bundled, write_knowledge
+
+SALARY_RANGE = "$118,938\u2013$244,872 USD"  # an en dash, as the answer prints it
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Knowledge:
+    return load_knowledge(KNOWLEDGE)
+
+
+def ask(knowledge: Knowledge, question: str) -> Reply:
+    return answer(knowledge, question)
+
+
+def assert_offers_recruiter(text: str) -> None:
+    assert "recruiter" in text.lower(), text
+
+
+# ---- the Done-when checks of the core issue ---------------------------------------------------------
+
+
+def test_salary_range(bundled: Knowledge) -> None:
+    reply = ask(bundled, "what's the salary range?")
+    assert reply.outcome == "answered"
+    assert reply.intents == ["salary"]
+    assert SALARY_RANGE in reply.text
+    assert "US-based applicants" in reply.text
+    assert "equity" in reply.text.lower()
+
+
+def test_relocation_is_not_provided(bundled: Knowledge) -> None:
+    reply = ask(bundled, "do you offer relocation?")
+    assert reply.intents == ["relocation"]
+    assert "not provided" in reply.text
+
+
+def test_remote_is_not_stated(bundled: Knowledge) -> None:
+    reply = ask(bundled, "is this remote?")
+    assert reply.intents == ["remote"]
+    assert "doesn't say" in reply.text
+    assert_offers_recruiter(reply.text)
+    assert reply.handoff is True
+    assert reply.parts[0].missing is True
+
+
+def test_weather_is_declined_helpfully(bundled: Knowledge) -> None:
+    reply = ask(bundled, "what's the weather?")
+    assert reply.outcome == "out_of_scope", (reply.outcome, reply.intents, reply.candidates[:3])
+    assert reply.intents == []
+    assert_helpful_fallback(reply)
+
+
+def test_salary_typo_is_understood(bundled: Knowledge) -> None:
+    reply = ask(bundled, "salery?")
+    assert reply.intents == ["salary"]
+    assert SALARY_RANGE in reply.text
+
+
+# ---- matching ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("salery?", "salary"),
+        ("relocatoin", "relocation"),
+        ("waht is the salray", "salary"),
+        ("is there equitty", "equity"),
+        ("visa sponsership", "visa"),
+        ("benifits", "benefits"),
+        ("remtoe?", "remote"),
+    ],
+)
+def test_typos(bundled: Knowledge, question: str, intent: str) -> None:
+    assert ask(bundled, question).intents == [intent]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("comp", "salary"),
+        ("what's the comp like", "salary"),
+        ("wfh", "remote"),
+        ("is wfh ok", "remote"),
+        ("h1b", "visa"),
+        ("do you do h1b", "visa"),
+        ("relo", "relocation"),
+        ("any relo", "relocation"),
+        ("pto", "benefits"),
+        ("how much pto", "benefits"),
+    ],
+)
+def test_synonyms(bundled: Knowledge, question: str, intent: str) -> None:
+    assert ask(bundled, question).intents == [intent]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "<@U0BOT1> what's the salary?",
+        "<@U0BOT1>   what\u2019s the salary?  <!channel>",
+        "\uff33\uff21\uff2c\uff21\uff32\uff39\uff1f",
+        "WHAT'S THE SALARY???",
+        "what is the salary &amp; range",
+    ],
+)
+def test_slack_markup_and_unicode_reach_the_same_answer(bundled: Knowledge, question: str) -> None:
+    assert ask(bundled, question).intents == ["salary"]
+
+
+def assert_helpful_fallback(reply: Reply) -> None:
+    # The fallback says what the bot can answer and how to reach a person.
+    text = reply.text.lower()
+    assert "salary" in text and "relocation" in text, reply.text
+    assert_offers_recruiter(reply.text)
+    assert "$" not in reply.text  # no posting answer slipped in
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "recommend a good pizza place",
+        "what is the capital of peru",
+        "write me a poem about cats",
+        "who won the game last night",
+        "asdfgh qwerty",
+    ],
+)
+def test_out_of_scope(bundled: Knowledge, question: str) -> None:
+    reply = ask(bundled, question)
+    assert reply.outcome == "out_of_scope", (reply.outcome, reply.intents, reply.candidates[:3])
+    assert reply.intents == [] and reply.parts == []
+    assert_helpful_fallback(reply)
+    assert len(reply.candidates) >= 3  # still ranked, so a reviewer can see what came close
+
+
+def test_candidates_are_ranked(bundled: Knowledge) -> None:
+    reply = ask(bundled, "how much does the role pay")
+    scores = [c.score for c in reply.candidates]
+    assert len(scores) >= 3
+    assert scores == sorted(scores, reverse=True)
+    assert reply.candidates[0].intent == "salary"
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert reply.confidence == reply.candidates[0].score
+
+
+def test_several_questions_are_answered_in_order(bundled: Knowledge) -> None:
+    reply = ask(bundled, "what's the salary and is relocation covered?")
+    assert reply.intents == ["salary", "relocation"]
+    salary, relocation = reply.parts
+    assert SALARY_RANGE in salary.text and "not provided" in relocation.text
+    assert reply.text.index(SALARY_RANGE) < reply.text.index("not provided")
+
+
+def test_three_questions_in_one_message(bundled: Knowledge) -> None:
+    reply = ask(bundled, "do you sponsor visas? also is it hybrid? how many years of experience do I need")
+    assert reply.intents == ["visa", "remote", "experience"]
+    assert reply.text == "\n\n".join(part.text for part in reply.parts)
+    assert "2+ years" in reply.parts[2].text
+    assert reply.handoff is True  # visa and remote aren't stated
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("hi, what's the salary?", "salary"),
+        ("hey! is relocation covered?", "relocation"),
+        ("thanks! and do you offer equity?", "equity"),
+    ],
+)
+def test_greetings_are_dropped_when_a_real_question_comes_too(
+    bundled: Knowledge, question: str, intent: str
+) -> None:
+    reply = ask(bundled, question)
+    assert reply.intents == [intent]
+    assert "Hi!" not in reply.text and "welcome" not in reply.text
+
+
+@pytest.mark.parametrize(("question", "intent"), [("good morning", "greeting"), ("thank you!", "thanks")])
+def test_a_greeting_alone_is_answered(bundled: Knowledge, question: str, intent: str) -> None:
+    assert ask(bundled, question).intents == [intent]
+
+
+def test_asking_for_a_recruiter_advises_a_handoff(bundled: Knowledge) -> None:
+    reply = ask(bundled, "talk to a recruiter")
+    assert reply.intents == ["contact_recruiter"]
+    assert reply.handoff is True
+
+
+def test_a_stated_fact_needs_no_handoff(bundled: Knowledge) -> None:
+    assert ask(bundled, "what's the salary range?").handoff is False
+
+
+# ---- ambiguity: two close intents -> "did you mean" --------------------------------------------------
+
+AMBIGUOUS = """\
+settings:
+  threshold: 0.3
+  margin: 0.1
+intents:
+  - id: parking
+    label: Parking
+    examples: [office parking, parking at the office, is there office parking]
+    answer: "{facts.parking}"
+  - id: office_hours
+    label: Office hours
+    examples: [office hours, hours at the office, what are the office hours]
+    answer: "{facts.hours}"
+  - id: salary
+    label: Salary
+    examples: [what does it pay, how much is the salary, salary range]
+    answer: "${salary.min|number}"
+"""
+AMBIGUOUS_POSTING = MINIMAL_POSTING + "facts: {parking: Free parking on site., hours: 9 to 5.}\n"
+
+
+@pytest.fixture
+def ambiguous(tmp_path: Path) -> Knowledge:
+    return load_knowledge(write_knowledge(tmp_path / "kb", AMBIGUOUS, {"acme-dev.yaml": AMBIGUOUS_POSTING}))
+
+
+def test_two_close_intents_give_did_you_mean(ambiguous: Knowledge) -> None:
+    reply = answer(ambiguous, "the office?")
+    assert reply.outcome == "did_you_mean", (reply.outcome, reply.candidates)
+    assert reply.intents == [] and reply.parts == []
+    assert {s.intent for s in reply.suggestions} == {"parking", "office_hours"}
+    assert "Parking" in reply.text and "Office hours" in reply.text
+    # Neither answer is given while the bot is unsure.
+    assert "Free parking" not in reply.text and "9 to 5" not in reply.text
+
+
+def test_a_clear_question_in_the_ambiguous_knowledge_is_answered(ambiguous: Knowledge) -> None:
+    assert answer(ambiguous, "is there parking at the office").intents == ["parking"]
+    assert answer(ambiguous, "what are the office hours").text == "9 to 5."
+
+
+def test_picking_a_suggestion_gives_its_answer(ambiguous: Knowledge) -> None:
+    reply = answer(ambiguous, "the office?")
+    picked = render_intent(ambiguous, None, reply.suggestions[0].intent)
+    assert picked.text in {"Free parking on site.", "9 to 5."}
+
+
+# ---- answers are rendered from facts ----------------------------------------------------------------
+
+
+def test_changing_the_salary_changes_every_answer_that_shows_it(tmp_path: Path) -> None:
+    directory = copy_bundled(tmp_path / "kb")
+    posting = directory / "postings" / "pinterest-backend-engineer.yaml"
+    text = posting.read_text(encoding="utf-8")
+    assert "min: 118938" in text and "max: 244872" in text
+    posting.write_text(text.replace("min: 118938", "min: 123456").replace("max: 244872", "max: 234567"))
+
+    before, after = load_knowledge(KNOWLEDGE), load_knowledge(directory)
+    intents = sorted(before.posting().intents)
+    shown = 0
+    for intent in intents:
+        old, new = render_intent(before, None, intent).text, render_intent(after, None, intent).text
+        assert "118,938" not in new and "244,872" not in new, intent
+        if "118,938" in old:
+            shown += 1
+            assert new == old.replace("118,938", "123,456").replace("244,872", "234,567"), intent
+        else:
+            assert new == old, intent
+    assert shown >= 1
+    assert "$123,456\u2013$234,567 USD" in answer(after, "what's the salary range?").text
+
+
+def test_changing_a_yes_no_fact_flips_the_answer(tmp_path: Path) -> None:
+    directory = copy_bundled(tmp_path / "kb")
+    posting = directory / "postings" / "pinterest-backend-engineer.yaml"
+    text = posting.read_text(encoding="utf-8")
+    assert "relocation:\n  provided: false" in text
+    posting.write_text(text.replace("relocation:\n  provided: false", "relocation:\n  provided: true"))
+    reply = answer(load_knowledge(directory), "do you offer relocation?")
+    assert "not provided" not in reply.text and "provided" in reply.text
+
+
+def test_the_company_name_comes_from_the_posting(tmp_path: Path) -> None:
+    directory = copy_bundled(tmp_path / "kb")
+    posting = directory / "postings" / "pinterest-backend-engineer.yaml"
+    posting.write_text(posting.read_text(encoding="utf-8").replace("company: Pinterest", "company: Examplo"))
+    reply = answer(load_knowledge(directory), "recommend a good pizza place")
+    assert "Examplo" in reply.text
+
+
+# ---- a posting that states almost nothing -----------------------------------------------------------
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Knowledge:
+    """The bundled intents with a posting that has only id, title and company."""
+    directory = tmp_path / "kb"
+    (directory / "postings").mkdir(parents=True)
+    (directory / "intents.yaml").write_text((KNOWLEDGE / "intents.yaml").read_text(encoding="utf-8"))
+    (directory / "postings" / "acme-dev.yaml").write_text(MINIMAL_POSTING)
+    return load_knowledge(directory)
+
+
+# Nothing from the bundled posting, and no number, may appear in an answer about a posting that states none.
+INVENTED = re.compile(
+    r"\d|\$|Pinterest|USD|Core|Monetization|not provided|is provided|equity is offered", re.I
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("what's the salary range?", "salary"),
+        ("is this remote?", "remote"),
+        ("do you offer relocation?", "relocation"),
+        ("is there equity", "equity"),
+        ("do you sponsor visas", "visa"),
+        ("which team would I join", "teams"),
+    ],
+)
+def test_a_missing_fact_says_so_and_offers_the_recruiter(
+    minimal: Knowledge, question: str, intent: str
+) -> None:
+    reply = answer(minimal, question)
+    assert reply.intents == [intent]
+    assert "doesn't" in reply.text, reply.text
+    assert_offers_recruiter(reply.text)
+    assert reply.handoff is True
+    assert reply.parts[0].missing is True
+    assert not INVENTED.search(reply.text), reply.text
+
+
+def test_every_intent_renders_for_a_minimal_posting(minimal: Knowledge) -> None:
+    for intent in minimal.posting().intents:
+        part = render_intent(minimal, None, intent)
+        assert part.text.strip(), intent
+        assert "{" not in part.text and "None" not in part.text, (intent, part.text)
+        assert not INVENTED.search(part.text), (intent, part.text)
+
+
+def test_plain_text_answers_need_no_facts(tmp_path: Path) -> None:
+    # The contract: intents.yaml with plain-text answers and one minimal posting must work.
+    intents = """\
+    intents:
+      - id: parking
+        examples: [is there parking]
+        answer: There is free parking.
+      - id: dress_code
+        examples: [what is the dress code]
+        answer: Dress is casual.
+    """
+    knowledge = load_knowledge(write_knowledge(tmp_path / "kb", intents, {"acme-dev.yaml": MINIMAL_POSTING}))
+    assert answer(knowledge, "is there parking").text == "There is free parking."
+    assert answer(knowledge, "what is the dress code?").intents == ["dress_code"]
+
+
+# ---- errors -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_an_empty_question_is_an_error(bundled: Knowledge, question: str) -> None:
+    with pytest.raises(ValueError, match="empty"):
+        answer(bundled, question)
+
+
+def test_an_unknown_posting_is_an_error(bundled: Knowledge) -> None:
+    with pytest.raises(KeyError, match="no-such-posting"):
+        answer(bundled, "what's the salary?", "no-such-posting")
+
+
+def test_the_reply_names_its_posting(bundled: Knowledge) -> None:
+    assert answer(bundled, "what's the salary?", "pinterest-backend-engineer").posting == (
+        "pinterest-backend-engineer"
+    )
