@@ -172,11 +172,24 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.settings import Settings
+    from bot.settings import SettingsError, load_settings
 
-    settings = Settings()
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+    if args.knowledge is None:
+        args.knowledge = settings.knowledge_dir  # KNOWLEDGE_DIR may come from .env
     if args.or_chat and not settings.slack_configured:
         print("No SLACK_BOT_TOKEN configured: starting the terminal chat instead.", file=sys.stderr)
         args.posting = settings.default_posting
         return _chat(args)
-    raise CliError("the Slack app is not available yet")
+
+    from bot.slack.runner import ConfigError, run
+
+    knowledge = _load(args)
+    try:
+        run(settings, lambda: knowledge)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from exc
+    return 0

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # A blank `NAME=` (as left by copying .env.example) means "not set", not "set to nothing".
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     knowledge_dir: Path = Path("knowledge")
     default_posting: str | None = None
@@ -38,3 +41,20 @@ class Settings(BaseSettings):
     @property
     def slack_configured(self) -> bool:
         return self.slack_bot_token is not None
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the environment variable."""
+
+
+def load_settings() -> Settings:
+    """Settings from the environment and `.env`; SettingsError naming the first bad variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "_".join(str(part) for part in error["loc"][:1]).upper()
+        message = str(error["msg"]).removeprefix("Value error, ")
+        # Never print what a secret was set to.
+        shown = "" if "TOKEN" in name or "SECRET" in name else f" (got {error['input']!r})"
+        raise SettingsError(f"{name}: {message[:1].lower()}{message[1:]}{shown}") from exc

@@ -1,0 +1,59 @@
+"""Where a candidate's question came from, and so where its answer goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.slack.delivery import Target
+from bot.slack.services import Surface
+
+
+@dataclass(frozen=True)
+class Asked:
+    user: str
+    text: str  # as Slack sent it: markup, entities and all
+    surface: Surface
+    channel: str | None = None  # None: the App Home, which has no conversation
+    message_ts: str | None = None  # the candidate's own message, when there is one
+    thread_ts: str | None = None  # answer in this thread (None: at the top level)
+    response_url: str | None = None  # answer privately through it (slash commands, ephemeral clicks)
+
+    def target(self, replace_original: bool = False) -> Target:
+        if self.response_url:
+            return Target(response_url=self.response_url, replace_original=replace_original)
+        # Posting to a user ID lands in the user's DM with the app: what App Home buttons need.
+        return Target(channel=self.channel or self.user, thread_ts=self.thread_ts)
+
+    @property
+    def where(self) -> str:
+        """For the recruiter's alert: "in a DM", "in #channel", "with /posting in a DM"..."""
+        place = "from the App Home"
+        if self.channel:
+            place = "in a DM" if self.channel.startswith("D") else f"in <#{self.channel}>"
+        return f"with /posting {place}" if self.surface == "command" else place
+
+
+def from_click(body: dict[str, Any], question: str, message_ts: str | None) -> Asked:
+    """A button click as a question: answered where the clicked message is.
+
+    An ephemeral message can only be answered through its response_url; a message in a conversation is
+    answered in its thread; a click in the App Home is answered in the user's DM with the app.
+    """
+    container = body.get("container") or {}
+    user = str((body.get("user") or {}).get("id", ""))
+    if not user:
+        raise ValueError("the click names no user")
+    if container.get("type") != "message":
+        return Asked(user, question, "button", message_ts=message_ts)
+    if container.get("is_ephemeral"):
+        return Asked(
+            user,
+            question,
+            "button",
+            container.get("channel_id"),
+            message_ts,
+            response_url=body["response_url"],
+        )
+    thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
+    return Asked(user, question, "button", container.get("channel_id"), message_ts, thread_ts)

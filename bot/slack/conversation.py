@@ -1,0 +1,152 @@
+"""What the app does with a question, whichever surface it came from. Listeners call these.
+
+The core decides (`bot.answer.answer`, `render_intent`); this module only picks the rendering, hands off
+to a recruiter when the reply says so, and delivers. Failures raise; listeners log them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.answer import Part, answer, render_intent
+from bot.knowledge.loader import Knowledge
+from bot.slack.asked import Asked
+from bot.slack.blocks import (
+    Message,
+    Topic,
+    answer_message,
+    did_you_mean_message,
+    help_message,
+    home_view,
+    note_message,
+    out_of_scope_message,
+)
+from bot.slack.buttons import QUESTION_CHARS, ButtonValue
+from bot.slack.delivery import DeliveryError, send
+from bot.slack.handoff import hand_off, how_to_reach
+from bot.slack.markup import question_text
+from bot.slack.services import Services
+
+logger = logging.getLogger(__name__)
+
+# Markup can make a message longer than the words in it, so read a little more than the core matches.
+_MARKUP_ALLOWANCE = 4
+SORRY = "Sorry — something went wrong on my side while answering that. Please try again in a moment."
+
+
+def answer_event(services: Services, event_id: str | None, asked: Asked) -> None:
+    """Answer an Events API delivery exactly once per event_id.
+
+    A redelivery is skipped while the first delivery is being answered or once it was; a delivery whose
+    answer failed is let through again, because Slack redelivers precisely when the first one failed.
+    """
+    if event_id and not services.events.claim(event_id):
+        logger.info("event %s already answered or in progress: skipping the redelivery", event_id)
+        return
+    try:
+        answer_question(services, asked)
+    except Exception:
+        if event_id:
+            services.events.failed(event_id)
+        raise
+    if event_id:
+        services.events.done(event_id)
+
+
+def answer_question(services: Services, asked: Asked) -> None:
+    """Answer `asked` where it was asked: an answer, 'did you mean', or the out-of-scope fallback."""
+    knowledge = services.knowledge()
+    posting_id = services.posting_for(asked.channel)
+    question = question_text(asked.text, knowledge.settings.max_question_chars * _MARKUP_ALLOWANCE)
+    if not question:  # a bare @mention, or only markup
+        send_help(services, asked)
+        return
+    try:
+        reply = answer(knowledge, question, posting_id)
+        origin = ButtonValue(reply.posting, question=question[:QUESTION_CHARS], message_ts=asked.message_ts)
+        if reply.outcome == "did_you_mean":
+            message = did_you_mean_message(reply, origin)
+        elif reply.outcome == "out_of_scope":
+            message = out_of_scope_message(reply, topics(knowledge, posting_id), origin)
+        else:
+            message = _answer(services, knowledge, reply.parts, reply.handoff, asked, origin)
+    except Exception:
+        _apologise(services, asked)
+        raise
+    send(services, asked.target(), message)
+    services.journal.asked(asked.surface, asked.user, reply)
+
+
+def answer_intent(services: Services, asked: Asked, origin: ButtonValue, replace_original: bool) -> None:
+    """A click on a topic or 'did you mean' button: the prepared answer for that intent."""
+    if origin.intent is None:
+        raise ValueError("the button names no intent")
+    knowledge = services.knowledge()
+    part = render_intent(knowledge, origin.posting, origin.intent)
+    # The core marks a reply for handoff when the posting is silent or the intent asks for a person.
+    handoff = part.missing or knowledge.posting(origin.posting).intents[part.intent].handoff
+    message = _answer(services, knowledge, [part], handoff, asked, origin)
+    send(services, asked.target(replace_original), message)
+
+
+def send_help(services: Services, asked: Asked) -> None:
+    knowledge = services.knowledge()
+    posting_id = services.posting_for(asked.channel)
+    posting = knowledge.posting(posting_id).posting
+    origin = ButtonValue(posting.id, message_ts=asked.message_ts)
+    send(services, asked.target(), help_message(posting, topics(knowledge, posting_id), origin))
+
+
+def talk_to_recruiter(services: Services, asked: Asked, origin: ButtonValue) -> None:
+    """The 'Talk to a recruiter' button: alert the recruiters and tell the candidate what happens next."""
+    posting = services.knowledge().posting(origin.posting).posting
+    handoff = hand_off(services, posting, asked, origin.question)
+    send(services, asked.target(), note_message(handoff.note))
+
+
+def publish_home(services: Services, user: str) -> None:
+    knowledge = services.knowledge()
+    posting_id = services.posting_for(None)
+    posting = knowledge.posting(posting_id).posting
+    view = home_view(posting, topics(knowledge, posting_id), how_to_reach(posting))
+    services.client.views_publish(user_id=user, view=view)
+
+
+def topics(knowledge: Knowledge, posting_id: str | None) -> list[Topic]:
+    """What the posting can answer, in the knowledge's order: intents whose facts the posting states.
+
+    Greetings and recruiter requests are left out: they are not topics, and the recruiter has a button.
+    """
+    posting = knowledge.posting(posting_id)
+    found: list[Topic] = []
+    for intent in posting.intents.values():
+        if intent.smalltalk or intent.handoff:
+            continue
+        if not render_intent(knowledge, posting.posting.id, intent.id).missing:
+            found.append(Topic(intent.id, intent.label))
+    return found
+
+
+def _apologise(services: Services, asked: Asked) -> None:
+    """Best effort: a candidate whose question broke something hears so instead of silence."""
+    try:
+        send(services, asked.target(), note_message(SORRY))
+    except DeliveryError as exc:
+        logger.warning("could not tell %s that answering failed: %s", asked.user, exc)
+
+
+def _answer(
+    services: Services,
+    knowledge: Knowledge,
+    parts: list[Part],
+    handoff: bool,
+    asked: Asked,
+    origin: ButtonValue,
+) -> Message:
+    posting = knowledge.posting(origin.posting).posting
+    note = None
+    offer_recruiter = True
+    if handoff:
+        result = hand_off(services, posting, asked, origin.question)
+        note, offer_recruiter = result.note, not result.notified
+    return answer_message(posting, parts, origin, note, offer_recruiter)

@@ -1,0 +1,38 @@
+"""👍 / 👎 under an answer: recorded, and the buttons give way to a thank-you so nobody clicks twice."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+
+from bot.slack.blocks import Message, acknowledged, note_message
+from bot.slack.buttons import FEEDBACK_HELPFUL, ButtonValue
+from bot.slack.delivery import Target, send
+from bot.slack.services import services_of
+
+THANKS = {
+    True: "Thanks — glad that helped.",
+    False: "Thanks for telling me — this helps recruiters improve the answers.",
+}
+
+
+def feedback(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, logger: Logger
+) -> None:
+    ack()
+    user = (body.get("user") or {}).get("id", "")
+    try:
+        services = services_of(context)
+        origin = ButtonValue.decode(action.get("value"))
+        helpful = action.get("action_id") == FEEDBACK_HELPFUL
+        services.journal.feedback(user, origin.posting, origin.intents, helpful)
+        blocks = (body.get("message") or {}).get("blocks")
+        if blocks:
+            message = Message(THANKS[helpful], acknowledged(blocks, THANKS[helpful]))
+            send(services, Target(response_url=body["response_url"], replace_original=True), message)
+        else:  # an ephemeral answer: Slack doesn't send its blocks back
+            send(services, Target(response_url=body["response_url"]), note_message(THANKS[helpful]))
+    except Exception:
+        logger.exception("could not record feedback from %s", user)

@@ -1,0 +1,28 @@
+"""A topic or 'did you mean' button: the prepared answer for that intent, in the same thread."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+
+from bot.slack.asked import from_click
+from bot.slack.buttons import ButtonValue
+from bot.slack.conversation import answer_intent
+from bot.slack.services import services_of
+
+
+def pick_intent(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, logger: Logger
+) -> None:
+    ack()
+    try:
+        origin = ButtonValue.decode(action.get("value"))
+        asked = from_click(body, origin.question, origin.message_ts)
+        # A private 'did you mean' is replaced by the answer; elsewhere the answer follows it.
+        answer_intent(services_of(context), asked, origin, replace_original=asked.response_url is not None)
+    except Exception:
+        logger.exception(
+            "could not answer the %s click by %s", action.get("action_id"), (body.get("user") or {}).get("id")
+        )

@@ -1,0 +1,24 @@
+"""The 'Talk to a recruiter' button: alert RECRUITER_CHANNEL and tell the candidate what happens next."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+
+from bot.slack.asked import from_click
+from bot.slack.buttons import ButtonValue
+from bot.slack.conversation import talk_to_recruiter as hand_over
+from bot.slack.services import services_of
+
+
+def talk_to_recruiter(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, logger: Logger
+) -> None:
+    ack()
+    try:
+        origin = ButtonValue.decode(action.get("value"))
+        hand_over(services_of(context), from_click(body, origin.question, origin.message_ts), origin)
+    except Exception:
+        logger.exception("could not hand %s over to a recruiter", (body.get("user") or {}).get("id"))

@@ -1,0 +1,29 @@
+"""`/posting <question>`: answered privately (response_url); `/posting` alone: help with topics."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+
+from bot.slack.asked import Asked
+from bot.slack.conversation import answer_question
+from bot.slack.services import services_of
+
+
+def posting_command(ack: Ack, command: dict[str, Any], context: BoltContext, logger: Logger) -> None:
+    ack()  # within Slack's 3 seconds; the answer follows through response_url
+    try:
+        asked = Asked(
+            user=command["user_id"],
+            text=command.get("text") or "",
+            surface="command",
+            channel=command.get("channel_id"),
+            response_url=command["response_url"],
+        )
+        answer_question(services_of(context), asked)
+    except Exception:
+        logger.exception(
+            "could not answer /posting from %s in %s", command.get("user_id"), command.get("channel_id")
+        )

@@ -1,0 +1,67 @@
+"""Doing something once per key, when the first attempt may fail.
+
+Slack redelivers an event (same `event_id`) when it thinks the first delivery failed, and the first
+delivery may really have failed — so a redelivery is let through unless the first one succeeded or is
+still being handled. An attempt that never reports back (a hung thread) stops blocking after `lease`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Literal
+
+_State = Literal["running", "done"]
+
+
+class OnceGate:
+    """Thread-safe: `claim` a key before acting, then report `done` or `failed`."""
+
+    def __init__(
+        self, ttl: float = 3600.0, lease: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl = ttl  # how long a success is remembered (Slack retries for a few minutes)
+        self._lease = lease
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._seen: OrderedDict[str, tuple[_State, float]] = OrderedDict()
+
+    def claim(self, key: str) -> bool:
+        """True when the caller should act: the key is new, failed before, or its attempt hung."""
+        now = self._clock()
+        with self._lock:
+            self._forget_before(now - self._ttl)
+            seen = self._seen.get(key)
+            if seen is not None:
+                state, since = seen
+                if state == "done" or now - since < self._lease:
+                    return False
+            self._mark(key, "running", now)
+            return True
+
+    def done(self, key: str) -> None:
+        with self._lock:
+            self._mark(key, "done", self._clock())
+
+    def failed(self, key: str) -> None:
+        """Let the next claim of `key` through."""
+        with self._lock:
+            self._seen.pop(key, None)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._seen)
+
+    def _mark(self, key: str, state: _State, now: float) -> None:
+        self._seen[key] = (state, now)
+        self._seen.move_to_end(key)
+
+    def _forget_before(self, cutoff: float) -> None:
+        # Entries are kept in order of their last change, so the stale ones are at the front.
+        while self._seen:
+            key, (_, since) = next(iter(self._seen.items()))
+            if since >= cutoff:
+                return
+            del self._seen[key]

@@ -1,0 +1,134 @@
+"""`posting-bot run`: check the Slack settings, connect, and serve until stopped.
+
+Every setting is checked before anything starts; a bad one raises ConfigError naming the variable (the
+CLI prints it as one line and exits 2). Secrets are never printed or logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import signal
+import sys
+from types import FrameType
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import Settings
+from bot.slack.app import build_app, web_client
+from bot.slack.server import serve_http, serve_socket_mode
+from bot.slack.services import KnowledgeProvider, Services
+
+logger = logging.getLogger(__name__)
+
+_READ_BY_BOLT = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_VERIFICATION_TOKEN",
+)
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing, malformed or refused by Slack; the message names the variable."""
+
+
+def run(settings: Settings, knowledge: KnowledgeProvider) -> None:
+    """Serve the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT. Blocks."""
+    _configure_logging(settings.log_level)
+    bot_token = _token(settings.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-", "a bot token")
+    app_token = _token(settings.slack_app_token, "SLACK_APP_TOKEN", "xapp-", "an app-level token")
+    signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    if app_token is None and not signing_secret:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify requests "
+            "(or set SLACK_APP_TOKEN for Socket Mode)"
+        )
+    base_url = _base_url(settings.slack_api_base_url)
+    if settings.recruiter_channel and not _CHANNEL_ID.match(settings.recruiter_channel):
+        raise ConfigError(
+            f"RECRUITER_CHANNEL must be a channel ID such as C0123ABCD, not {settings.recruiter_channel!r} "
+            "(channel details → About → Channel ID)"
+        )
+    _check_posting(settings, knowledge)
+
+    client = web_client(bot_token or "", base_url)
+    try:
+        identity = client.auth_test()
+    except SlackApiError as exc:
+        raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc.response.get('error')})") from exc
+    except OSError as exc:
+        where = base_url or "https://slack.com/api/"
+        raise ConfigError(
+            f"cannot reach the Slack Web API at {where} ({exc}); check SLACK_API_BASE_URL"
+        ) from exc
+    logger.info("signed in to %s as %s", identity.get("team"), identity.get("user"))
+
+    # Bolt and slack_sdk also read these straight from the environment (and SLACK_CLIENT_ID would switch
+    # Bolt to OAuth); the settings are the one source, so nothing else may pick them up.
+    for name in _READ_BY_BOLT:
+        os.environ.pop(name, None)
+    app = build_app(Services(settings, knowledge, client), signing_secret)
+    signal.signal(signal.SIGTERM, _exit)  # a container stop is a clean shutdown, not an error
+    if app_token is None:
+        serve_http(app, settings.port)
+        return
+    try:
+        serve_socket_mode(app, app_token)
+    except SlackApiError as exc:
+        raise ConfigError(f"SLACK_APP_TOKEN was refused by Slack ({exc.response.get('error')})") from exc
+
+
+def _token(value: SecretStr | None, name: str, prefix: str, kind: str) -> str | None:
+    if value is None:
+        if name == "SLACK_BOT_TOKEN":
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is not set (the bot token, xoxb-..., from OAuth & Permissions)"
+            )
+        return None
+    token = value.get_secret_value().strip()
+    if not token.startswith(prefix) or any(c.isspace() for c in token):
+        raise ConfigError(f"{name} must be {kind} starting with {prefix}")
+    return token
+
+
+def _base_url(value: str | None) -> str | None:
+    """SLACK_API_BASE_URL as slack_sdk needs it: http(s), ending in '/' (it joins method names on)."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"SLACK_API_BASE_URL must be an http(s) URL such as https://slack.com/api/, not {value!r}"
+        )
+    return value if value.endswith("/") else value + "/"
+
+
+def _check_posting(settings: Settings, knowledge: KnowledgeProvider) -> None:
+    try:
+        knowledge().posting(settings.default_posting)
+    except KeyError as exc:
+        raise ConfigError(f"DEFAULT_POSTING: {exc.args[0]}") from exc
+
+
+def _configure_logging(level: str) -> None:
+    known = logging.getLevelNamesMapping()
+    if level.upper() not in known:
+        raise ConfigError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, not {level!r}")
+    logging.basicConfig(
+        level=known[level.upper()],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    logger.info("stopping (signal %d)", signum)
+    sys.exit(0)

@@ -1,0 +1,54 @@
+"""Serving the app: HTTP mode behind waitress, or Socket Mode over Slack's websocket."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import waitress
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MAX_BODY = 1024 * 1024  # Slack's largest payloads are far smaller; refuse anything bigger unread
+SERVER_THREADS = 8
+
+logger = logging.getLogger(__name__)
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def wsgi_app(app: App) -> WsgiApp:
+    """`POST /slack/events` for events, commands and interactivity; `GET /healthz` -> 200; else 404."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3")])
+            return [b"ok\n"]
+        return slack(environ, start_response)
+
+    return application
+
+
+def serve_http(app: App, port: int) -> None:
+    """Block serving HTTP on every interface at `port` (waitress: a production WSGI server)."""
+    logger.info("HTTP mode: listening on port %d (%s, %s)", port, EVENTS_PATH, HEALTH_PATH)
+    waitress.serve(
+        wsgi_app(app),
+        listen=f"*:{port}",
+        threads=SERVER_THREADS,
+        max_request_body_size=MAX_BODY,
+        ident="posting-bot",
+        _quiet=True,
+    )
+
+
+def serve_socket_mode(app: App, app_token: str) -> None:
+    """Block serving over Socket Mode; apps.connections.open goes through the app's WebClient (base URL)."""
+    logger.info("Socket Mode: connecting")
+    SocketModeHandler(app, app_token, web_client=app.client).start()  # type: ignore[no-untyped-call]

@@ -1,0 +1,94 @@
+"""What every listener needs, handed over in Bolt's context instead of imported from the app.
+
+Listeners read `services_of(context)`; tests build a `Services` around fakes and call listeners directly.
+The seams for what comes later live here: `knowledge` is called per question (live reload swaps what it
+returns), `posting_for` decides which posting a conversation is about, and `journal` records what
+candidates asked (a store replaces the logging one).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+
+from bot.answer import Reply
+from bot.knowledge.loader import Knowledge
+from bot.settings import Settings
+from bot.slack.once import OnceGate
+
+KnowledgeProvider = Callable[[], Knowledge]
+Surface = Literal["dm", "mention", "command", "button"]
+
+CONTEXT_KEY = "posting_bot_services"
+RETRIES = 2  # per failed call; with Slack's Retry-After of a few seconds an answer is still timely
+
+logger = logging.getLogger(__name__)
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """429 (honouring Retry-After), 500/503 and dropped connections are retried; slack_sdk does none."""
+    return [
+        RateLimitErrorRetryHandler(max_retry_count=RETRIES),
+        ServerErrorRetryHandler(max_retry_count=RETRIES),
+        ConnectionErrorRetryHandler(max_retry_count=RETRIES),
+    ]
+
+
+class Journal(Protocol):
+    """Where the app reports what happened, for recruiters' reports."""
+
+    def asked(self, surface: Surface, user: str, reply: Reply) -> None: ...
+
+    def feedback(self, user: str, posting: str, intents: list[str], helpful: bool) -> None: ...
+
+    def handed_off(self, user: str, posting: str, notified: bool) -> None: ...
+
+
+class LogJournal:
+    """A Journal that only logs, never the question's text: that is the candidate's to share."""
+
+    def asked(self, surface: Surface, user: str, reply: Reply) -> None:
+        logger.info(
+            "answered %s from %s: posting=%s outcome=%s intents=%s confidence=%.2f",
+            surface,
+            user,
+            reply.posting,
+            reply.outcome,
+            ",".join(reply.intents) or "-",
+            reply.confidence,
+        )
+
+    def feedback(self, user: str, posting: str, intents: list[str], helpful: bool) -> None:
+        verdict = "helpful" if helpful else "not helpful"
+        logger.info("feedback from %s: posting=%s intents=%s %s", user, posting, ",".join(intents), verdict)
+
+    def handed_off(self, user: str, posting: str, notified: bool) -> None:
+        logger.info("handoff for %s: posting=%s recruiters notified=%s", user, posting, notified)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    knowledge: KnowledgeProvider
+    client: WebClient
+    journal: Journal = field(default_factory=LogJournal)
+    events: OnceGate = field(default_factory=OnceGate)  # event_id -> answered once
+    handoffs: OnceGate = field(default_factory=lambda: OnceGate(ttl=600.0))  # one alert per question
+
+    def posting_for(self, channel: str | None) -> str | None:
+        """The posting a conversation is about (None: the only one). Per-channel routing plugs in here."""
+        return self.settings.default_posting
+
+
+def services_of(context: BoltContext) -> Services:
+    services = context.get(CONTEXT_KEY)
+    if not isinstance(services, Services):
+        raise RuntimeError("the Slack app was built without services (use bot.slack.app.build_app)")
+    return services
