@@ -110,10 +110,11 @@ def _ask(args: argparse.Namespace) -> int:
     knowledge = _load(args)
     posting_id = _posting(knowledge, args.posting)
     if args.question == "-":
-        # One process for many questions: one JSON object (or reply) per non-empty input line.
+        # One process for many questions: one JSON object per non-empty input line. Always JSON, with or
+        # without --json: a plain-text reply can span lines, and callers pair outputs with inputs by line.
         for line in sys.stdin:
             if line.strip():
-                _print_reply(knowledge, line.strip(), posting_id, args.json)
+                _print_reply(knowledge, line.strip(), posting_id, as_json=True)
         return 0
     if not args.question.strip():
         raise CliError("the question is empty")
