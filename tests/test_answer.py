@@ -10,9 +10,14 @@ import pytest
 from bot.answer import Reply, answer, render_intent
 from bot.knowledge.loader import Knowledge, load_knowledge
 from tests.conftest import KNOWLEDGE
-from tests.fixtures.kb import MINIMAL_POSTING, copy_bundled, write_knowledge
-
-SALARY_RANGE = "$118,938\u2013$244,872 USD"  # an en dash, as the answer prints it
+from tests.fixtures.kb import (
+    AMBIGUOUS,
+    AMBIGUOUS_POSTING,
+    MINIMAL_POSTING,
+    SALARY_RANGE,
+    copy_bundled,
+    write_knowledge,
+)
 
 
 @pytest.fixture(scope="module")
@@ -204,26 +209,6 @@ def test_a_stated_fact_needs_no_handoff(bundled: Knowledge) -> None:
 
 
 # ---- ambiguity: two close intents -> "did you mean" --------------------------------------------------
-
-AMBIGUOUS = """\
-settings:
-  threshold: 0.3
-  margin: 0.1
-intents:
-  - id: parking
-    label: Parking
-    examples: [office parking, parking at the office, is there office parking]
-    answer: "{facts.parking}"
-  - id: office_hours
-    label: Office hours
-    examples: [office hours, hours at the office, what are the office hours]
-    answer: "{facts.hours}"
-  - id: salary
-    label: Salary
-    examples: [what does it pay, how much is the salary, salary range]
-    answer: "${salary.min|number}"
-"""
-AMBIGUOUS_POSTING = MINIMAL_POSTING + "facts: {parking: Free parking on site., hours: 9 to 5.}\n"
 
 
 @pytest.fixture

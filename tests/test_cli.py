@@ -13,8 +13,15 @@ import pytest
 import yaml
 
 from tests.conftest import KNOWLEDGE, SHARED
-from tests.fixtures.kb import MINIMAL_POSTING, line_of, run_cli, write_knowledge
-from tests.test_answer import AMBIGUOUS, AMBIGUOUS_POSTING, SALARY_RANGE
+from tests.fixtures.kb import (
+    AMBIGUOUS,
+    AMBIGUOUS_POSTING,
+    MINIMAL_POSTING,
+    SALARY_RANGE,
+    line_of,
+    run_cli,
+    write_knowledge,
+)
 
 POSTING_ID = "pinterest-backend-engineer"
 DEV_SET = SHARED / "eval" / "posting-questions-dev.yaml"
