@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.slack.delivery import Target
+from bot.slack.markup import escape
 from bot.slack.services import Surface
 
 
@@ -37,23 +38,26 @@ class Asked:
 def from_click(body: dict[str, Any], question: str, message_ts: str | None) -> Asked:
     """A button click as a question: answered where the clicked message is.
 
+    `question` is the plain text a button carries; it is escaped back into the form Slack sends.
+
     An ephemeral message can only be answered through its response_url; a message in a conversation is
     answered in its thread; a click in the App Home is answered in the user's DM with the app.
     """
     container = body.get("container") or {}
+    text = escape(question)
     user = str((body.get("user") or {}).get("id", ""))
     if not user:
         raise ValueError("the click names no user")
     if container.get("type") != "message":
-        return Asked(user, question, "button", message_ts=message_ts)
+        return Asked(user, text, "button", message_ts=message_ts)
     if container.get("is_ephemeral"):
         return Asked(
             user,
-            question,
+            text,
             "button",
             container.get("channel_id"),
             message_ts,
             response_url=body["response_url"],
         )
     thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
-    return Asked(user, question, "button", container.get("channel_id"), message_ts, thread_ts)
+    return Asked(user, text, "button", container.get("channel_id"), message_ts, thread_ts)

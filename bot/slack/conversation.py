@@ -24,7 +24,7 @@ from bot.slack.blocks import (
 from bot.slack.buttons import QUESTION_CHARS, ButtonValue
 from bot.slack.delivery import DeliveryError, send
 from bot.slack.handoff import hand_off, how_to_reach
-from bot.slack.markup import question_text
+from bot.slack.markup import question_text, to_plain
 from bot.slack.services import Services
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def answer_question(services: Services, asked: Asked) -> None:
         return
     try:
         reply = answer(knowledge, question, posting_id)
-        origin = ButtonValue(reply.posting, question=question[:QUESTION_CHARS], message_ts=asked.message_ts)
+        origin = ButtonValue(reply.posting, question=_kept(asked.text), message_ts=asked.message_ts)
         if reply.outcome == "did_you_mean":
             message = did_you_mean_message(reply, origin)
         elif reply.outcome == "out_of_scope":
@@ -100,7 +100,7 @@ def send_help(services: Services, asked: Asked) -> None:
 def talk_to_recruiter(services: Services, asked: Asked, origin: ButtonValue) -> None:
     """The 'Talk to a recruiter' button: alert the recruiters and tell the candidate what happens next."""
     posting = services.knowledge().posting(origin.posting).posting
-    handoff = hand_off(services, posting, asked, origin.question)
+    handoff = hand_off(services, posting, asked)
     send(services, asked.target(), note_message(handoff.note))
 
 
@@ -127,6 +127,11 @@ def topics(knowledge: Knowledge, posting_id: str | None) -> list[Topic]:
     return found
 
 
+def _kept(text: str) -> str:
+    """The question as buttons carry it: plain words, no pings, short (see `asked.from_click`)."""
+    return to_plain(text[: 2 * QUESTION_CHARS])[:QUESTION_CHARS]
+
+
 def _apologise(services: Services, asked: Asked) -> None:
     """Best effort: a candidate whose question broke something hears so instead of silence."""
     try:
@@ -147,6 +152,6 @@ def _answer(
     note = None
     offer_recruiter = True
     if handoff:
-        result = hand_off(services, posting, asked, origin.question)
+        result = hand_off(services, posting, asked)
         note, offer_recruiter = result.note, not result.notified
     return answer_message(posting, parts, origin, note, offer_recruiter)

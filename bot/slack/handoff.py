@@ -35,16 +35,16 @@ class Handoff:
     note: str  # mrkdwn for the candidate
 
 
-def hand_off(services: Services, posting: Posting, asked: Asked, question: str) -> Handoff:
+def hand_off(services: Services, posting: Posting, asked: Asked) -> Handoff:
     """Alert the recruiters (once per question) and say what happens next."""
     channel = services.settings.recruiter_channel
     if not channel:
         return Handoff(False, f"To reach recruiting: {how_to_reach(posting)}")
-    key = f"{posting.id}:{asked.user}:{asked.message_ts or question}"
+    key = f"{posting.id}:{asked.user}:{asked.message_ts or asked.text}"
     if not services.handoffs.claim(key):
         return Handoff(True, ALREADY_NOTIFIED)
     alert = recruiter_alert(
-        posting, asked.user, echo(question, QUESTION_CHARS), asked.where, _permalink(services, asked)
+        posting, asked.user, echo(asked.text, QUESTION_CHARS), asked.where, _permalink(services, asked)
     )
     try:
         services.client.chat_postMessage(channel=channel, unfurl_links=False, **alert.as_kwargs())

@@ -1,0 +1,159 @@
+"""Harness for end-to-end tests: `posting-bot run` as a subprocess, and reading what it posted.
+
+The process gets a clean environment (no developer SLACK_* variables, no proxies, no .env) plus what the
+test passes, and its log goes to a file the tests read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Self
+
+from tests.conftest import ROOT
+from tests.slack_standin import ApiCall
+
+BOT_TOKEN = "xoxb-e2e-bot-token"
+APP_TOKEN = "xapp-1-e2e-app-token"
+SIGNING_SECRET = "e2e-signing-secret"
+RECRUITER_CHANNEL = "C0RECRUIT"
+KNOWLEDGE = ROOT / "tests" / "slack" / "knowledge"
+
+_DROP = ("SLACK_", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+_BOT_SETTINGS = (
+    "KNOWLEDGE_DIR",
+    "DEFAULT_POSTING",
+    "PORT",
+    "RECRUITER_CHANNEL",
+    "LOG_LEVEL",
+    "ADMIN_CHANNEL",
+)
+_no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def clean_env(**settings: str) -> dict[str, str]:
+    """This process's environment without Slack, proxy or bot settings, plus `settings`."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.upper().startswith(_DROP) and name not in _BOT_SETTINGS
+    }
+    env.update(settings)
+    return env
+
+
+def run_cli(
+    args: list[str], cwd: Path, timeout: float = 60, **settings: str
+) -> subprocess.CompletedProcess[str]:
+    """`posting-bot ARGS` to completion, with only `settings` configured."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=clean_env(**settings),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+class BotProcess:
+    """A running `posting-bot run`. Use as a context manager; `log()` reads what it logged so far."""
+
+    def __init__(self, workdir: Path, **settings: str) -> None:
+        self.workdir = workdir
+        self.log_path = workdir / "posting-bot.log"
+        self.settings = settings
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Self:
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                cwd=self.workdir,
+                env=clean_env(**self.settings),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def assert_alive(self) -> None:
+        assert self.process is not None
+        code = self.process.poll()
+        assert code is None, f"posting-bot run exited with {code}; its log:\n{self.log()}"
+
+    def wait_until_serving(self, url: str, timeout: float = 30) -> None:
+        """Poll `url` (the health check) until it answers 200; fail with the log if the process died."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.assert_alive()
+            try:
+                with _no_proxy.open(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"posting-bot run did not serve {url} within {timeout}s; its log:\n{self.log()}")
+
+
+def get(url: str) -> tuple[int, str]:
+    """GET without proxies; (status, body) for any status."""
+    try:
+        with _no_proxy.open(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+# ---- reading what the app posted ------------------------------------------------------------------
+
+
+def blocks_of(call: ApiCall) -> list[dict[str, Any]]:
+    blocks = call.params.get("blocks") or []
+    return json.loads(blocks) if isinstance(blocks, str) else list(blocks)
+
+
+def buttons_in(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for b in blocks for e in b.get("elements", []) if e.get("type") == "button"]
+
+
+def button(call: ApiCall, action_id: str) -> dict[str, Any]:
+    """The first button in the posted blocks whose action_id starts with `action_id`."""
+    for element in buttons_in(blocks_of(call)):
+        if element["action_id"].startswith(action_id):
+            return element
+    raise AssertionError(f"no {action_id} button in {blocks_of(call)}")
+
+
+def action_ids(call: ApiCall) -> list[str]:
+    return [e["action_id"] for b in blocks_of(call) for e in b.get("elements", []) if "action_id" in e]
+
+
+def shown_text(call: ApiCall) -> str:
+    """Everything a person could see in a posted message: the fallback text and every block's text."""
+    return json.dumps({"text": call.params.get("text"), "blocks": blocks_of(call)}, ensure_ascii=False)
+
+
+def to_channel(channel: str) -> Callable[[ApiCall], bool]:
+    return lambda call: call.params.get("channel") == channel and call.status == 200
