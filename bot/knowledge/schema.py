@@ -43,8 +43,7 @@ class Messages(Strict):
     )
     out_of_scope: NonEmptyText = (
         "Sorry, I can only answer questions about the {title} posting at {company}. "
-        "Try asking about the salary, the requirements, the team, relocation or remote work — "
-        'or say "talk to a recruiter".'
+        'Try asking about the role in your own words, or say "talk to a recruiter".'
     )
     did_you_mean: NonEmptyText = "I'm not sure what you meant. Did you mean one of these?"
 
