@@ -45,7 +45,7 @@ def from_click(body: dict[str, Any], question: str, message_ts: str | None) -> A
     """
     container = body.get("container") or {}
     text = escape(question)
-    user = str((body.get("user") or {}).get("id", ""))
+    user = user_of(body)
     if not user:
         raise ValueError("the click names no user")
     if container.get("type") != "message":
@@ -61,3 +61,8 @@ def from_click(body: dict[str, Any], question: str, message_ts: str | None) -> A
         )
     thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
     return Asked(user, text, "button", container.get("channel_id"), message_ts, thread_ts)
+
+
+def user_of(body: dict[str, Any]) -> str:
+    """Who clicked ("" when the payload doesn't say)."""
+    return str((body.get("user") or {}).get("id", ""))

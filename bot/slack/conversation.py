@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.answer import Part, answer, render_intent
+from bot.answer import Part, Reply, answer, render_intent
 from bot.knowledge.loader import Knowledge
 from bot.slack.asked import Asked
 from bot.slack.blocks import (
@@ -54,27 +54,15 @@ def answer_event(services: Services, event_id: str | None, asked: Asked) -> None
 
 
 def answer_question(services: Services, asked: Asked) -> None:
-    """Answer `asked` where it was asked: an answer, 'did you mean', or the out-of-scope fallback."""
-    knowledge = services.knowledge()
-    posting_id = services.posting_for(asked.channel)
-    question = question_text(asked.text, knowledge.settings.max_question_chars * _MARKUP_ALLOWANCE)
-    if not question:  # a bare @mention, or only markup
-        send_help(services, asked)
-        return
+    """Answer `asked` where it was asked: an answer, 'did you mean', the out-of-scope fallback, or help."""
     try:
-        reply = answer(knowledge, question, posting_id)
-        origin = ButtonValue(reply.posting, question=_kept(asked.text), message_ts=asked.message_ts)
-        if reply.outcome == "did_you_mean":
-            message = did_you_mean_message(reply, origin)
-        elif reply.outcome == "out_of_scope":
-            message = out_of_scope_message(reply, topics(knowledge, posting_id), origin)
-        else:
-            message = _answer(services, knowledge, reply.parts, reply.handoff, asked, origin)
+        message, reply = _compose(services, asked)
     except Exception:
         _apologise(services, asked)
         raise
     send(services, asked.target(), message)
-    services.journal.asked(asked.surface, asked.user, reply)
+    if reply is not None:
+        services.journal.asked(asked.surface, asked.user, reply)
 
 
 def answer_intent(services: Services, asked: Asked, origin: ButtonValue, replace_original: bool) -> None:
@@ -87,14 +75,6 @@ def answer_intent(services: Services, asked: Asked, origin: ButtonValue, replace
     handoff = part.missing or knowledge.posting(origin.posting).intents[part.intent].handoff
     message = _answer(services, knowledge, [part], handoff, asked, origin)
     send(services, asked.target(replace_original), message)
-
-
-def send_help(services: Services, asked: Asked) -> None:
-    knowledge = services.knowledge()
-    posting_id = services.posting_for(asked.channel)
-    posting = knowledge.posting(posting_id).posting
-    origin = ButtonValue(posting.id, message_ts=asked.message_ts)
-    send(services, asked.target(), help_message(posting, topics(knowledge, posting_id), origin))
 
 
 def talk_to_recruiter(services: Services, asked: Asked, origin: ButtonValue) -> None:
@@ -125,6 +105,23 @@ def topics(knowledge: Knowledge, posting_id: str | None) -> list[Topic]:
         if not render_intent(knowledge, posting.posting.id, intent.id).missing:
             found.append(Topic(intent.id, intent.label))
     return found
+
+
+def _compose(services: Services, asked: Asked) -> tuple[Message, Reply | None]:
+    knowledge = services.knowledge()
+    posting_id = services.posting_for(asked.channel)
+    question = question_text(asked.text, knowledge.settings.max_question_chars * _MARKUP_ALLOWANCE)
+    if not question:  # `/posting` alone, a bare @mention, or only markup
+        posting = knowledge.posting(posting_id).posting
+        origin = ButtonValue(posting.id, message_ts=asked.message_ts)
+        return help_message(posting, topics(knowledge, posting_id), origin), None
+    reply = answer(knowledge, question, posting_id)
+    origin = ButtonValue(reply.posting, question=_kept(asked.text), message_ts=asked.message_ts)
+    if reply.outcome == "did_you_mean":
+        return did_you_mean_message(reply, origin), reply
+    if reply.outcome == "out_of_scope":
+        return out_of_scope_message(reply, topics(knowledge, posting_id), origin), reply
+    return _answer(services, knowledge, reply.parts, reply.handoff, asked, origin), reply
 
 
 def _kept(text: str) -> str:

@@ -7,8 +7,9 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
+from bot.slack.asked import user_of
 from bot.slack.blocks import Message, acknowledged, note_message
-from bot.slack.buttons import FEEDBACK_HELPFUL, ButtonValue
+from bot.slack.buttons import FEEDBACK_HELPFUL, ButtonError, ButtonValue
 from bot.slack.delivery import Target, send
 from bot.slack.services import services_of
 
@@ -22,7 +23,7 @@ def feedback(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, logger: Logger
 ) -> None:
     ack()
-    user = (body.get("user") or {}).get("id", "")
+    user = user_of(body)
     try:
         services = services_of(context)
         origin = ButtonValue.decode(action.get("value"))
@@ -34,5 +35,7 @@ def feedback(
             send(services, Target(response_url=body["response_url"], replace_original=True), message)
         else:  # an ephemeral answer: Slack doesn't send its blocks back
             send(services, Target(response_url=body["response_url"]), note_message(THANKS[helpful]))
+    except ButtonError as exc:  # an old message or a forged click: nothing to act on
+        logger.warning("declined the %s click by %s: %s", action.get("action_id"), user, exc)
     except Exception:
         logger.exception("could not record feedback from %s", user)

@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.slack.asked import from_click
-from bot.slack.buttons import ButtonValue
+from bot.slack.asked import from_click, user_of
+from bot.slack.buttons import ButtonError, ButtonValue
 from bot.slack.conversation import talk_to_recruiter as hand_over
 from bot.slack.services import services_of
 
@@ -20,5 +20,7 @@ def talk_to_recruiter(
     try:
         origin = ButtonValue.decode(action.get("value"))
         hand_over(services_of(context), from_click(body, origin.question, origin.message_ts), origin)
+    except ButtonError as exc:  # an old message or a forged click: nothing to act on
+        logger.warning("declined the %s click by %s: %s", action.get("action_id"), user_of(body), exc)
     except Exception:
-        logger.exception("could not hand %s over to a recruiter", (body.get("user") or {}).get("id"))
+        logger.exception("could not hand %s over to a recruiter", user_of(body))
