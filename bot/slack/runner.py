@@ -11,18 +11,25 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Callable
 from types import FrameType
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.settings import Settings
 from bot.slack.app import build_app, web_client
 from bot.slack.server import serve_http, serve_socket_mode
-from bot.slack.services import KnowledgeProvider, Services
+from bot.slack.services import KnowledgeProvider, Services, retry_handlers
 
 logger = logging.getLogger(__name__)
+_SILENT = logging.getLogger(f"{__name__}.probe")
+_SILENT.addHandler(logging.NullHandler())
+_SILENT.propagate = False
 
 _READ_BY_BOLT = (
     "SLACK_BOT_TOKEN",
@@ -43,6 +50,8 @@ def run(settings: Settings, knowledge: KnowledgeProvider) -> None:
     """Serve the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT. Blocks."""
     _configure_logging(settings.log_level)
     bot_token = _token(settings.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-", "a bot token")
+    if bot_token is None:
+        raise ConfigError("SLACK_BOT_TOKEN is not set (the bot token, xoxb-..., from OAuth & Permissions)")
     app_token = _token(settings.slack_app_token, "SLACK_APP_TOKEN", "xapp-", "an app-level token")
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     if app_token is None and not signing_secret:
@@ -58,39 +67,55 @@ def run(settings: Settings, knowledge: KnowledgeProvider) -> None:
         )
     _check_posting(settings, knowledge)
 
-    client = web_client(bot_token or "", base_url)
-    try:
-        identity = client.auth_test()
-    except SlackApiError as exc:
-        raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc.response.get('error')})") from exc
-    except OSError as exc:
-        where = base_url or "https://slack.com/api/"
-        raise ConfigError(
-            f"cannot reach the Slack Web API at {where} ({exc}); check SLACK_API_BASE_URL"
-        ) from exc
+    identity = _sign_in(bot_token, app_token, base_url)
     logger.info("signed in to %s as %s", identity.get("team"), identity.get("user"))
 
     # Bolt and slack_sdk also read these straight from the environment (and SLACK_CLIENT_ID would switch
     # Bolt to OAuth); the settings are the one source, so nothing else may pick them up.
     for name in _READ_BY_BOLT:
         os.environ.pop(name, None)
+    client = web_client(bot_token, base_url)
     app = build_app(Services(settings, knowledge, client), signing_secret)
     signal.signal(signal.SIGTERM, _exit)  # a container stop is a clean shutdown, not an error
     if app_token is None:
         serve_http(app, settings.port)
         return
+    serve_socket_mode(app, app_token)
+
+
+def _sign_in(bot_token: str, app_token: str | None, base_url: str | None) -> dict[str, Any]:
+    """Ask Slack whether it takes the tokens before serving anything; a refusal names the variable.
+
+    The probe logs nothing: its failures become one ConfigError line, not a page of retries.
+    """
+    probe = WebClient(
+        token=bot_token,
+        base_url=base_url or WebClient.BASE_URL,
+        retry_handlers=retry_handlers(),
+        logger=_SILENT,
+    )
+    identity = _probe("SLACK_BOT_TOKEN", base_url, probe.auth_test)
+    if app_token is not None:
+        # Socket Mode's first step; the URL it hands out simply expires unused.
+        _probe("SLACK_APP_TOKEN", base_url, lambda: probe.apps_connections_open(app_token=app_token))
+    return identity
+
+
+def _probe(name: str, base_url: str | None, call: Callable[[], SlackResponse]) -> dict[str, Any]:
     try:
-        serve_socket_mode(app, app_token)
+        response = call()
     except SlackApiError as exc:
-        raise ConfigError(f"SLACK_APP_TOKEN was refused by Slack ({exc.response.get('error')})") from exc
+        raise ConfigError(f"{name} was refused by Slack ({exc.response.get('error')})") from exc
+    except OSError as exc:
+        where = base_url or WebClient.BASE_URL
+        raise ConfigError(
+            f"cannot reach the Slack Web API at {where} ({exc}); check SLACK_API_BASE_URL"
+        ) from exc
+    return response.data if isinstance(response.data, dict) else {}
 
 
 def _token(value: SecretStr | None, name: str, prefix: str, kind: str) -> str | None:
     if value is None:
-        if name == "SLACK_BOT_TOKEN":
-            raise ConfigError(
-                "SLACK_BOT_TOKEN is not set (the bot token, xoxb-..., from OAuth & Permissions)"
-            )
         return None
     token = value.get_secret_value().strip()
     if not token.startswith(prefix) or any(c.isspace() for c in token):
