@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.answer import answer
-from bot.knowledge.loader import INTENTS_FILE, Knowledge, KnowledgeError, load_knowledge
-
-if TYPE_CHECKING:
-    from bot.evaluate import Case
+from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
+from bot.settings import Settings, SettingsError, load_settings
 
 EXIT_PROBLEMS = 1  # the input (knowledge, cases) has problems
 EXIT_USAGE = 2  # the command can't run as asked
@@ -69,15 +67,23 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--posting", metavar="ID", help="posting id (needed when several are loaded)")
     ev.add_argument("--json", action="store_true", help="print figures as JSON")
     ev.add_argument("cases", metavar="CASES", type=Path, help="YAML list of {question, expect}")
-    ev.add_argument(
-        "--tune", action="store_true", help="recommend settings.threshold and settings.margin from CASES"
-    )
-    ev.add_argument("--write", action="store_true", help="with --tune: write them into intents.yaml")
     ev.set_defaults(handler=_eval)
 
-    ch = command("chat", "talk to the bot in the terminal")
-    ch.add_argument("--posting", metavar="ID", help="posting id (needed when several are loaded)")
+    ch = command("chat", "talk to the bot in the terminal; knowledge edits go live as they are saved")
+    ch.add_argument("--posting", metavar="ID", help="posting id (default: route each question)")
+    ch.add_argument("--record", action="store_true", help="record questions in DATABASE_PATH, as Slack does")
     ch.set_defaults(handler=_chat)
+
+    rep = command("report", "what candidates asked: rates, feedback, unanswered questions grouped")
+    rep.add_argument("--since", metavar="DAYS", type=float, default=7.0, help="the last DAYS days (7)")
+    rep.add_argument("--json", action="store_true", help="print the report as JSON")
+    rep.add_argument(
+        "--database",
+        metavar="PATH",
+        type=Path,
+        help="the question log (default: $DATABASE_PATH or ./data/posting-bot.sqlite3)",
+    )
+    rep.set_defaults(handler=_report)
 
     run = command("run", "start the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)")
     run.add_argument(
@@ -116,18 +122,61 @@ def _posting(knowledge: Knowledge, posting_id: str | None) -> str:
 
 def _ask(args: argparse.Namespace) -> int:
     knowledge = _load(args)
-    posting_id = _posting(knowledge, args.posting)
+    pick = _router(knowledge, args.posting)
     if args.question == "-":
         # One process for many questions: one JSON object per non-empty input line. Always JSON, with or
         # without --json: a plain-text reply can span lines, and callers pair outputs with inputs by line.
+        failed = False
         for line in sys.stdin:
             if line.strip():
+                try:
+                    posting_id = pick(line.strip())
+                except CliError as exc:  # reported in its line; the other questions still get answers
+                    print(json.dumps({"question": line.strip(), "error": str(exc)}), flush=True)
+                    failed = True
+                    continue
                 _print_reply(knowledge, line.strip(), posting_id, as_json=True)
-        return 0
+        return EXIT_USAGE if failed else 0
     if not args.question.strip():
         raise CliError("the question is empty")
-    _print_reply(knowledge, args.question, posting_id, args.json)
+    _print_reply(knowledge, args.question, pick(args.question), args.json)
     return 0
+
+
+def _router(knowledge: Knowledge, posting: str | None) -> Callable[[str], str]:
+    """Which posting answers a question: --posting, the only one, else the role the question names or
+    DEFAULT_POSTING (CliError when neither settles it)."""
+    if posting is not None or len(knowledge.postings) == 1:
+        posting_id = _posting(knowledge, posting)
+        return lambda question: posting_id
+    from bot.routing import route
+
+    default = _default_posting(knowledge, _settings())
+
+    def pick(question: str) -> str:
+        routed = route(knowledge, question, default_posting=default)
+        if routed.posting is None:
+            ids = ", ".join(choice.posting for choice in routed.choices)
+            raise CliError(f"the question names none of the loaded roles; choose one with --posting ({ids})")
+        return routed.posting
+
+    return pick
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _default_posting(knowledge: Knowledge, settings: Settings) -> str | None:
+    if settings.default_posting is None:
+        return None
+    try:
+        return knowledge.posting(settings.default_posting).posting.id
+    except KeyError as exc:
+        raise CliError(f"DEFAULT_POSTING: {exc.args[0]}") from exc
 
 
 def _print_reply(knowledge: Knowledge, question: str, posting_id: str, as_json: bool) -> None:
@@ -141,7 +190,7 @@ def _print_reply(knowledge: Knowledge, question: str, posting_id: str, as_json: 
 def _check(args: argparse.Namespace) -> int:
     directory = _knowledge_dir(args)
     try:
-        knowledge = load_knowledge(directory, near_duplicates=True)
+        knowledge = load_knowledge(directory)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem)
@@ -166,61 +215,90 @@ def _eval(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         raise CliError(f"{len(exc.problems)} problem(s) in {args.cases}", EXIT_PROBLEMS) from exc
-    if args.write and not args.tune:
-        raise CliError("--write needs --tune")
-    if args.tune:
-        return _tune(args, knowledge, cases, posting_id)
     figures = evaluate(knowledge, cases, posting_id).figures()
     print(json.dumps(figures, indent=2) if args.json else format_report(figures))
     return 0
 
 
-def _tune(args: argparse.Namespace, knowledge: Knowledge, cases: list[Case], posting_id: str) -> int:
-    from bot.calibrate import candidates, format_recommendation, pick, recommendation
-    from bot.knowledge.settings_file import SettingsEditError, write_settings
+def _chat(args: argparse.Namespace) -> int:
+    from bot.chat import chat
+    from bot.knowledge.reload import LiveKnowledge
+    from bot.store import Store
 
-    rows = candidates(knowledge, cases, posting_id)
-    current = knowledge.settings
-    print(
-        json.dumps(recommendation(rows, current), indent=2)
-        if args.json
-        else format_recommendation(rows, current)
-    )
-    if args.write:
-        chosen = pick(rows)
-        path = knowledge.directory / INTENTS_FILE
-        try:
-            write_settings(path, {"threshold": chosen.threshold, "margin": chosen.margin})
-        except SettingsEditError as exc:
-            raise CliError(f"{path}: {exc}", EXIT_PROBLEMS) from exc
-        print(
-            f"wrote threshold {chosen.threshold:.2f} and margin {chosen.margin:.2f} to {path}",
-            file=sys.stderr,
-        )
+    settings = _settings()
+    _log_to_stderr(settings.log_level)
+    directory = _knowledge_dir(args)
+    if not directory.is_dir():
+        raise CliError(f"knowledge directory not found: {directory}")
+    try:
+        live = LiveKnowledge(directory)
+    except KnowledgeError as exc:  # broken at the start: nothing good to fall back on
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise CliError(
+            f"{len(exc.problems)} problem(s) in {directory}; nothing loaded", EXIT_PROBLEMS
+        ) from exc
+    posting_id = _posting(live.current, args.posting) if args.posting is not None else None
+    default = _default_posting(live.current, settings)
+    store = None
+    if args.record:
+        store = Store(settings.database_path, settings.user_hash_key(), settings.retention_days)
+    with live:
+        chat(live, posting_id, sys.stdin, sys.stdout, default, store)
     return 0
 
 
-def _chat(args: argparse.Namespace) -> int:
-    from bot.chat import chat
+def _log_to_stderr(level: str) -> None:
+    """Reloads and store problems show on stderr, apart from the conversation on stdout."""
+    logging.basicConfig(
+        level=logging.getLevelNamesMapping().get(level.upper(), logging.INFO),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # one line per file event is noise here
 
-    knowledge = _load(args)
-    posting_id = _posting(knowledge, args.posting)
-    chat(lambda: knowledge, posting_id, sys.stdin, sys.stdout)
+
+def _report(args: argparse.Namespace) -> int:
+    import sqlite3
+    import time
+
+    from bot.report import build_report, format_report
+    from bot.store import DAY, Records, Store, StoreError
+
+    if not args.since > 0:
+        raise CliError("--since must be a positive number of days")
+    settings = _settings()
+    path = args.database or settings.database_path
+    knowledge = None
+    try:
+        knowledge = load_knowledge(_knowledge_dir(args))
+    except KnowledgeError as exc:
+        print(
+            f"posting-bot: the knowledge has {len(exc.problems)} problem(s) (see posting-bot check); "
+            "no intents are suggested",
+            file=sys.stderr,
+        )
+    now = time.time()
+    records = Records([], [], [])
+    if path.is_file():
+        try:
+            records = Store(path, None, settings.retention_days).read(now - args.since * DAY)
+        except (sqlite3.Error, StoreError) as exc:
+            raise CliError(f"cannot read the question log {path}: {exc}") from exc
+    else:
+        print(f"posting-bot: no question log at {path} yet: nothing has been recorded", file=sys.stderr)
+    report = build_report(records, knowledge, args.since, now)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.settings import SettingsError, load_settings
-
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        raise CliError(str(exc)) from exc
+    settings = _settings()
     if args.knowledge is None:
         args.knowledge = settings.knowledge_dir  # KNOWLEDGE_DIR may come from .env
     if args.or_chat and not settings.slack_configured:
         print("No SLACK_BOT_TOKEN configured: starting the terminal chat instead.", file=sys.stderr)
-        args.posting = settings.default_posting
+        args.posting, args.record = None, False  # DEFAULT_POSTING routes, as in Slack
         return _chat(args)
 
     from bot.slack.runner import ConfigError, run

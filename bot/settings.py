@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,17 @@ class Settings(BaseSettings):
 
     database_path: Path = Path("data/posting-bot.sqlite3")
     retention_days: int = Field(90, ge=1)
+    hash_key: SecretStr | None = None  # keys the pseudonyms of user ids in the store
+
+    def user_hash_key(self) -> bytes | None:
+        """HASH_KEY, else a key derived from a Slack secret (pseudonyms then change if it is rotated)."""
+        if self.hash_key is not None:
+            return self.hash_key.get_secret_value().encode()
+        for secret in (self.slack_signing_secret, self.slack_bot_token):
+            if secret is not None:
+                raw = secret.get_secret_value().encode()
+                return hmac.new(raw, b"posting-bot user ids", "sha256").digest()
+        return None
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -1,0 +1,215 @@
+"""The question log: what is stored (and what never is), the schema version, retention, and failures that
+are logged while the answer still goes out."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.answer import answer
+from bot.knowledge.loader import Knowledge, load_knowledge
+from bot.store import DAY, SCHEMA_VERSION, Store, hash_user
+from tests.conftest import KNOWLEDGE
+from tests.fixtures.kb import SALARY_RANGE, run_cli
+
+KEY = b"test-hash-key"
+USER = "U0CANDIDATE42"
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return load_knowledge(KNOWLEDGE)
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+# ---- what is stored -----------------------------------------------------------------------------------
+
+
+def test_questions_feedback_and_handoffs_are_stored(tmp_path: Path, knowledge: Knowledge) -> None:
+    path = tmp_path / "data" / "nested" / "log.sqlite3"  # created on first use
+    store = Store(path, KEY)
+    assert store.record_reply(answer(knowledge, "what's the salary range?"), USER, "dm")
+    assert store.record_reply(answer(knowledge, "is it remote?"), USER, "mention")
+    assert store.record_reply(answer(knowledge, "what's the weather like on mars"), "U0OTHER", "command")
+    assert store.record_reply(answer(knowledge, "I want to talk to a recruiter"), USER, "dm", handed_off=True)
+    assert store.record_feedback("pinterest-backend-engineer", "salary", True, USER)
+    assert store.record_feedback("pinterest-backend-engineer", "remote", False, USER)
+    assert store.record_handoff("pinterest-backend-engineer", "I want to talk to a recruiter", "asked", USER)
+
+    records = store.read(0)
+    questions = [(q.question, q.intents, q.missing, q.outcome) for q in records.questions]
+    assert questions == [
+        ("what's the salary range?", ("salary",), (), "answered"),
+        ("is it remote?", ("remote",), ("remote",), "answered"),  # the posting doesn't say
+        ("what's the weather like on mars", (), (), "out_of_scope"),
+        ("I want to talk to a recruiter", ("contact_recruiter",), (), "handed_off"),
+    ]
+    assert records.questions[0].confidence > 0.5 and records.questions[0].top_intent == "salary"
+    assert records.questions[2].top_intent is not None  # the nearest intent, even unanswered
+    assert [(f.intent, f.helpful) for f in records.feedback] == [("salary", True), ("remote", False)]
+    assert [(h.question, h.reason) for h in records.handoffs] == [("I want to talk to a recruiter", "asked")]
+    assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
+def test_user_ids_are_stored_only_as_a_keyed_hash(tmp_path: Path, knowledge: Knowledge) -> None:
+    path = tmp_path / "log.sqlite3"
+    store = Store(path, KEY)
+    store.record_reply(answer(knowledge, "salary?"), USER, "dm")
+    store.record_feedback("pinterest-backend-engineer", "salary", True, USER)
+    store.record_handoff("pinterest-backend-engineer", "salary?", "button", USER)
+    stored = {
+        row[0]
+        for table in ("questions", "feedback", "handoffs")
+        for row in rows(path, f"SELECT user_hash FROM {table}")
+    }
+    assert stored == {hash_user(KEY, USER)}
+    assert USER.encode() not in path.read_bytes()
+    # Keyed: without the key, the hash of a known id can't be recomputed.
+    assert hash_user(b"another key", USER) != hash_user(KEY, USER)
+    assert hash_user(None, USER) is None and hash_user(KEY, None) is None
+
+
+def test_without_a_key_no_user_is_stored(tmp_path: Path, knowledge: Knowledge) -> None:
+    path = tmp_path / "log.sqlite3"
+    Store(path, None).record_reply(answer(knowledge, "salary?"), USER, "dm")
+    assert rows(path, "SELECT user_hash FROM questions") == [(None,)]
+    assert USER.encode() not in path.read_bytes()
+
+
+def test_long_questions_are_cut(tmp_path: Path, knowledge: Knowledge) -> None:
+    store = Store(tmp_path / "log.sqlite3", KEY)
+    store.record_reply(answer(knowledge, "salary? " + "x" * 50_000), USER, "dm")
+    assert len(store.read(0).questions[0].question) <= 1_000
+
+
+# ---- retention ----------------------------------------------------------------------------------------
+
+
+def test_rows_older_than_the_retention_period_are_deleted(tmp_path: Path, knowledge: Knowledge) -> None:
+    path = tmp_path / "log.sqlite3"
+    clock = Clock()
+    store = Store(path, KEY, retention_days=30, clock=clock)
+    store.record_reply(answer(knowledge, "salary?"), USER, "dm")
+    store.record_feedback("pinterest-backend-engineer", "salary", True, USER)
+    store.record_handoff("pinterest-backend-engineer", "salary?", "button", USER)
+    clock.now += 20 * DAY
+    store.record_reply(answer(knowledge, "relocation?"), USER, "dm")
+    assert len(store.read(0).questions) == 2
+
+    clock.now += 11 * DAY  # the first rows are 31 days old now; a store opened later still purges them
+    reopened = Store(path, KEY, retention_days=30, clock=clock)
+    reopened.record_reply(answer(knowledge, "equity?"), USER, "dm")
+    assert [q.question for q in reopened.read(0).questions] == ["relocation?", "equity?"]
+    for table in ("questions", "feedback", "handoffs"):
+        assert all(at >= clock.now - 30 * DAY for (at,) in rows(path, f"SELECT at FROM {table}")), table
+    assert rows(path, "SELECT count(*) FROM feedback") == [(0,)]
+    assert rows(path, "SELECT count(*) FROM handoffs") == [(0,)]
+
+
+# ---- failures never stop an answer --------------------------------------------------------------------
+
+
+def test_a_database_from_a_newer_bot_is_left_alone(
+    tmp_path: Path, knowledge: Knowledge, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "log.sqlite3"
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with caplog.at_level(logging.WARNING, logger="bot.store"):
+        assert not Store(path, KEY).record_reply(answer(knowledge, "salary?"), USER, "dm")
+    assert "newer than this bot" in caplog.text
+    assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION + 1,)]
+
+
+def test_a_path_that_cannot_hold_a_database_is_logged(
+    tmp_path: Path, knowledge: Knowledge, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "taken").write_text("a file where the data directory should be")
+    with caplog.at_level(logging.WARNING, logger="bot.store"):
+        assert not Store(tmp_path / "taken" / "log.sqlite3", KEY).record_reply(
+            answer(knowledge, "salary?"), USER, "dm"
+        )
+    assert "could not record the question" in caplog.text
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """Make `path` unwritable: chmod, and for root (whom modes don't stop) the immutable attribute."""
+    path.chmod(0o444)
+    immutable = os.geteuid() == 0 and subprocess.run(["chattr", "+i", str(path)], check=False).returncode == 0
+    try:
+        try:
+            path.open("ab").close()
+        except OSError:
+            yield
+        else:
+            pytest.skip("cannot make a file read-only here (root without chattr)")
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(0o644)
+
+
+def test_a_read_only_database_does_not_stop_answers(tmp_path: Path, knowledge: Knowledge) -> None:
+    path = tmp_path / "log.sqlite3"
+    Store(path, KEY).record_reply(answer(knowledge, "relocation?"), USER, "dm")  # an existing log
+    env = {"DATABASE_PATH": str(path), "HASH_KEY": "k"}
+    with read_only(path):
+        result = run_cli(
+            "chat", "--knowledge", KNOWLEDGE, "--record", stdin="what's the salary range?\n", env=env
+        )
+    assert result.returncode == 0, result.stderr
+    assert SALARY_RANGE in result.stdout
+    assert "could not record the question" in result.stderr and "readonly" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert rows(path, "SELECT question FROM questions") == [("relocation?",)]
+
+
+def test_a_locked_database_does_not_stop_answers(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    env = {"DATABASE_PATH": str(path)}
+    first = run_cli("chat", "--knowledge", KNOWLEDGE, "--record", stdin="relocation?\n", env=env)
+    assert first.returncode == 0, first.stderr
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")  # another process holds the database
+        result = run_cli(
+            "chat", "--knowledge", KNOWLEDGE, "--record", stdin="what's the salary range?\n", env=env
+        )
+        holder.execute("ROLLBACK")
+    assert result.returncode == 0, result.stderr
+    assert SALARY_RANGE in result.stdout
+    assert "database is locked" in result.stderr
+    assert rows(path, "SELECT question, surface FROM questions") == [("relocation?", "chat")]
+
+
+def test_chat_records_only_when_asked_to(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    env = {"DATABASE_PATH": str(path)}
+    assert run_cli("chat", "--knowledge", KNOWLEDGE, stdin="salary?\n", env=env).returncode == 0
+    assert not path.exists()
+    assert (
+        run_cli("chat", "--knowledge", KNOWLEDGE, "--record", stdin="salary?\nhi\n", env=env).returncode == 0
+    )
+    assert rows(path, "SELECT question, outcome FROM questions") == [
+        ("salary?", "answered"),
+        ("hi", "answered"),
+    ]
