@@ -9,10 +9,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answer import answer
-from bot.knowledge.loader import Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge.loader import INTENTS_FILE, Knowledge, KnowledgeError, load_knowledge
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.evaluate import Case
 
 EXIT_PROBLEMS = 1  # the input (knowledge, cases) has problems
 EXIT_USAGE = 2  # the command can't run as asked
@@ -67,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--posting", metavar="ID", help="posting id (needed when several are loaded)")
     ev.add_argument("--json", action="store_true", help="print figures as JSON")
     ev.add_argument("cases", metavar="CASES", type=Path, help="YAML list of {question, expect}")
+    ev.add_argument(
+        "--tune", action="store_true", help="recommend settings.threshold and settings.margin from CASES"
+    )
+    ev.add_argument("--write", action="store_true", help="with --tune: write them into intents.yaml")
     ev.set_defaults(handler=_eval)
 
     ch = command("chat", "talk to the bot in the terminal; knowledge edits go live as they are saved")
@@ -190,7 +198,7 @@ def _print_reply(knowledge: Knowledge, question: str, posting_id: str, as_json: 
 def _check(args: argparse.Namespace) -> int:
     directory = _knowledge_dir(args)
     try:
-        knowledge = load_knowledge(directory)
+        knowledge = load_knowledge(directory, near_duplicates=True)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem)
@@ -215,8 +223,37 @@ def _eval(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         raise CliError(f"{len(exc.problems)} problem(s) in {args.cases}", EXIT_PROBLEMS) from exc
+    if args.write and not args.tune:
+        raise CliError("--write needs --tune")
+    if args.tune:
+        return _tune(args, knowledge, cases, posting_id)
     figures = evaluate(knowledge, cases, posting_id).figures()
     print(json.dumps(figures, indent=2) if args.json else format_report(figures))
+    return 0
+
+
+def _tune(args: argparse.Namespace, knowledge: Knowledge, cases: list[Case], posting_id: str) -> int:
+    from bot.calibrate import candidates, format_recommendation, pick, recommendation
+    from bot.knowledge.settings_file import SettingsEditError, write_settings
+
+    rows = candidates(knowledge, cases, posting_id)
+    current = knowledge.settings
+    print(
+        json.dumps(recommendation(rows, current), indent=2)
+        if args.json
+        else format_recommendation(rows, current)
+    )
+    if args.write:
+        chosen = pick(rows)
+        path = knowledge.directory / INTENTS_FILE
+        try:
+            write_settings(path, {"threshold": chosen.threshold, "margin": chosen.margin})
+        except SettingsEditError as exc:
+            raise CliError(f"{path}: {exc}", EXIT_PROBLEMS) from exc
+        print(
+            f"wrote threshold {chosen.threshold:.2f} and margin {chosen.margin:.2f} to {path}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -80,14 +80,19 @@ class Knowledge:
             raise KeyError(f"unknown posting '{posting_id}' (known: {known})") from None
 
 
-def load_knowledge(directory: Path | str) -> Knowledge:
-    """Load and validate a knowledge directory; raises KnowledgeError listing every problem."""
-    return _Loader(Path(directory)).load()
+def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> Knowledge:
+    """Load and validate a knowledge directory; raises KnowledgeError listing every problem.
+
+    With `near_duplicates`, `warnings` also lists examples that match another intent better than their own
+    (each example is scored against all the others, so it is for `check`, not for every load).
+    """
+    return _Loader(Path(directory), near_duplicates).load()
 
 
 class _Loader:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, near_duplicates: bool = False) -> None:
         self.directory = directory
+        self.near_duplicates = near_duplicates
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
@@ -130,6 +135,10 @@ class _Loader:
             if self.problems:
                 continue
             matcher = Matcher(_examples(all_intents), {**synonyms, **_posting_synonyms(posting)})
+            if self.near_duplicates:
+                self._warn_near_duplicates(
+                    matcher, [(intents_doc, intents_file.intents), (doc, posting.intents)]
+                )
             built[posting.id] = PostingKnowledge(posting, posting.facts_for_templates(), intents, matcher)
         if not postings and not self.problems:
             self._problem_at(
@@ -274,6 +283,22 @@ class _Loader:
                         doc, loc, f"example '{example}' of '{intent.id}' is also an example of '{other}'"
                     )
         return owner
+
+    def _warn_near_duplicates(
+        self, matcher: Matcher, sources: list[tuple[YamlDocument, list[Intent]]]
+    ) -> None:
+        """Recruiters' near-duplicates: an example that, asked word for word, gets another intent's answer."""
+        where = {intent.id: doc for doc, intents in sources for intent in intents}
+        for c in matcher.confusables():
+            doc = where[c.intent]
+            message = (
+                f"example '{c.example}' of '{c.intent}' is answered as '{c.other}' "
+                f"({c.other_score:.2f}, nearest '{c.other_example}'; '{c.intent}' {c.own_score:.2f}): "
+                "reword it, or move it to the intent it belongs to"
+            )
+            warning = Problem(doc.path, doc.line_of(_example_loc(doc, c.intent, c.example)), message)
+            if warning not in self.warnings:
+                self.warnings.append(warning)
 
     def _check_channels(self, postings: list[tuple[YamlDocument, Posting]]) -> None:
         tied: dict[str, str] = {}
