@@ -23,7 +23,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.buttons import QUESTION_CHARS, ButtonValue
 from bot.slack.delivery import DeliveryError, send
-from bot.slack.handoff import hand_off, how_to_reach
+from bot.slack.handoff import hand_off, reach_recruiting
 from bot.slack.markup import question_text, to_plain
 from bot.slack.services import Services
 
@@ -88,7 +88,7 @@ def publish_home(services: Services, user: str) -> None:
     knowledge = services.knowledge()
     posting_id = services.posting_for(None)
     posting = knowledge.posting(posting_id).posting
-    view = home_view(posting, topics(knowledge, posting_id), how_to_reach(posting))
+    view = home_view(posting, topics(knowledge, posting_id), reach_recruiting(services, posting))
     services.client.views_publish(user_id=user, view=view)
 
 

@@ -39,7 +39,7 @@ def hand_off(services: Services, posting: Posting, asked: Asked) -> Handoff:
     """Alert the recruiters (once per question) and say what happens next."""
     channel = services.settings.recruiter_channel
     if not channel:
-        return Handoff(False, f"To reach recruiting: {how_to_reach(posting)}")
+        return Handoff(False, how_to_reach(posting))
     key = f"{posting.id}:{asked.user}:{asked.message_ts or asked.text}"
     if not services.handoffs.claim(key):
         return Handoff(True, ALREADY_NOTIFIED)
@@ -60,6 +60,13 @@ def hand_off(services: Services, posting: Posting, asked: Asked) -> Handoff:
     return Handoff(True, NOTIFIED)
 
 
+def reach_recruiting(services: Services, posting: Posting) -> str:
+    """How the App Home tells a candidate to reach a person."""
+    if services.settings.recruiter_channel:
+        return "Press the button and a recruiter will follow up with you here in Slack."
+    return how_to_reach(posting)
+
+
 def how_to_reach(posting: Posting) -> str:
     """Recruiting's contact from the posting, as mrkdwn; says so when the posting names none."""
     recruiter = posting.recruiter
@@ -71,12 +78,12 @@ def how_to_reach(posting: Posting) -> str:
     if recruiter and recruiter.email:
         contacts.append(f"email {escape(recruiter.email)}")
     if contacts:
-        return "; ".join(contacts) + "."
+        return "To reach recruiting: " + "; ".join(contacts) + "."
     if posting.how_to_apply:
-        return escape(posting.how_to_apply)
+        return f"The posting doesn't name a recruiter. How to apply: {escape(posting.how_to_apply)}"
     if posting.url:
-        return f"the posting doesn't name a recruiter; it is at {escape(posting.url)}"
-    return "the posting doesn't name a recruiting contact."
+        return f"The posting doesn't name a recruiter; it is at {escape(posting.url)}"
+    return "The posting doesn't name a recruiting contact."
 
 
 def _permalink(services: Services, asked: Asked) -> str | None:

@@ -213,7 +213,7 @@ def test_app_home_is_published_with_what_the_bot_knows(app: App) -> None:
     shown = str(view)
     assert "Platform Engineer at Acme Widgets" in shown
     assert "USD 100,000\u2013150,000 per year" in shown
-    assert "*Sam Rivera* looks after this role; email sam.rivera@example.com." in shown
+    assert "Press the button and a recruiter will follow up with you here in Slack." in shown
 
 
 def test_app_home_topic_button_answers_in_the_dm(app: App) -> None:

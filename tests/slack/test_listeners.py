@@ -382,3 +382,17 @@ def test_recruiter_alert_failure_is_logged_and_the_candidate_gets_the_contact(
     note = slack_api.calls("chat.postMessage")[-1]
     assert note.params["text"].startswith("I couldn't reach the recruiting team just now.")
     assert "sam.rivera@example.com" in note.params["text"]
+
+
+def test_home_without_a_recruiter_channel_shows_the_postings_contact(
+    slack_api: FakeSlackWebAPI, knowledge: Knowledge, journal: RecordingJournal
+) -> None:
+    context = BoltContext(
+        {CONTEXT_KEY: make_services(slack_api, lambda: knowledge, journal, recruiter_channel=None)}
+    )
+    app_home_opened(event=home_event(), context=context, logger=log)
+
+    [call] = slack_api.calls("views.publish")
+    assert "To reach recruiting: *Sam Rivera* looks after this role; email sam.rivera@example.com." in str(
+        call.params["view"]
+    )

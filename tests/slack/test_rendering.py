@@ -11,6 +11,7 @@ from bot.answer import Part, Reply, Suggestion
 from bot.knowledge.schema import Posting
 from bot.slack import blocks
 from bot.slack.buttons import QUESTION_CHARS, ButtonError, ButtonValue
+from bot.slack.handoff import how_to_reach
 from bot.slack.markup import echo, escape, fit, question_text, to_plain
 
 POSTING = Posting(id="acme", title="Engineer <R&D>", company="Acme & Co")
@@ -172,3 +173,29 @@ def test_home_view_shows_facts_topics_and_the_way_to_a_recruiter() -> None:
     [topic_actions] = [b for b in view["blocks"] if b["type"] == "actions" and len(b["elements"]) > 1]
     assert len(topic_actions["elements"]) == 25  # Block Kit's limit per actions block
     assert view["blocks"][-1]["elements"][0]["action_id"] == "talk_to_recruiter"
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (
+            {"recruiter": {"name": "Ana <A>", "slack_user": "U0ANA", "email": "ana@acme.example"}},
+            "To reach recruiting: *Ana &lt;A&gt;* looks after this role; message <@U0ANA>; "
+            "email ana@acme.example.",
+        ),
+        ({"recruiter": {"slack_user": "<!channel>"}}, "The posting doesn't name a recruiting contact."),
+        (
+            {"how_to_apply": "Apply at acme.example/jobs"},
+            "The posting doesn't name a recruiter. How to apply: Apply at acme.example/jobs",
+        ),
+        (
+            {"url": "https://acme.example/jobs/1"},
+            "The posting doesn't name a recruiter; it is at https://acme.example/jobs/1",
+        ),
+        ({}, "The posting doesn't name a recruiting contact."),
+    ],
+    ids=["recruiter", "malformed slack user", "how to apply", "url", "nothing"],
+)
+def test_how_to_reach_recruiting_comes_from_the_posting(facts: dict[str, Any], expected: str) -> None:
+    posting = Posting.model_validate({"id": "acme", "title": "Engineer", "company": "Acme", **facts})
+    assert how_to_reach(posting) == expected
