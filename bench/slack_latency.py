@@ -20,10 +20,11 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.slack_standin import FakeSlackWebAPI, deliver, dm_message, event_callback
+from tests.slack_standin import ApiCall, FakeSlackWebAPI, deliver, dm_message, event_callback
 from tests.slack_standin.fixtures import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,11 +101,13 @@ def _measure(api: FakeSlackWebAPI, url: str, channels: list[str], questions: lis
         acked = time.time()
         if result.status != 200:
             raise SystemExit(f"the app answered {result.status}: {result.body}")
-        [post] = api.wait_for(
-            "chat.postMessage", predicate=lambda c, ch=channel: c.params.get("channel") == ch
-        )
+        [post] = api.wait_for("chat.postMessage", predicate=_to(channel))
         samples.append(Sample(acked - sent, post.time - sent))
     return samples
+
+
+def _to(channel: str) -> Callable[[ApiCall], bool]:
+    return lambda call: call.params.get("channel") == channel
 
 
 def _report(title: str, samples: list[Sample]) -> None:

@@ -49,9 +49,7 @@ def clean_env(**settings: str) -> dict[str, str]:
     return env
 
 
-def run_cli(
-    args: list[str], cwd: Path, timeout: float = 60, **settings: str
-) -> subprocess.CompletedProcess[str]:
+def run_cli(args: list[str], cwd: Path, **settings: str) -> subprocess.CompletedProcess[str]:
     """`posting-bot ARGS` to completion, with only `settings` configured."""
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -59,7 +57,7 @@ def run_cli(
         env=clean_env(**settings),
         capture_output=True,
         text=True,
-        timeout=timeout,
+        timeout=60,
         stdin=subprocess.DEVNULL,
     )
 
