@@ -15,6 +15,8 @@ from bot.answer import Reply, answer
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.yaml_source import Problem, YamlError, load_yaml
 
+TOP_PAIRS = 10  # confused intent pairs shown by `eval`
+
 
 class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -106,6 +108,10 @@ class Report:
             "confusions": [
                 {"expected": e, "predicted": p, "count": n} for (e, p), n in self.confusions.most_common()
             ],
+            "confused_pairs": [
+                {"intents": list(pair), "count": n}
+                for pair, n in self.confused_pairs().most_common(TOP_PAIRS)
+            ],
             "errors": [
                 {
                     "question": r.case.question,
@@ -113,12 +119,24 @@ class Report:
                     "predicted": r.predicted,
                     "outcome": r.reply.outcome,
                     "confidence": r.reply.confidence,
+                    "best_intent": r.reply.candidates[0].intent if r.reply.candidates else "",
                     "best_example": r.reply.candidates[0].example if r.reply.candidates else "",
                 }
                 for r in self.results
                 if not r.correct
             ],
         }
+
+    def confused_pairs(self) -> Counter[tuple[str, str]]:
+        """Intent pairs the matcher mixes up, either way round: a one-intent question whose best-ranked
+        intent is another one, whether that was answered, offered or declined."""
+        pairs: Counter[tuple[str, str]] = Counter()
+        for r in self.results:
+            expected = r.case.expect or []
+            if len(expected) == 1 and r.reply.candidates and r.reply.candidates[0].intent != expected[0]:
+                a, b = sorted((expected[0], r.reply.candidates[0].intent))
+                pairs[(a, b)] += 1
+        return pairs
 
 
 def evaluate(knowledge: Knowledge, cases: list[Case], posting_id: str | None = None) -> Report:
@@ -150,6 +168,11 @@ def format_report(figures: dict[str, Any]) -> str:
     if figures["confusions"]:
         lines.append("confusions (expected -> predicted):")
         lines += [f"  {c['count']:>3}  {c['expected']} -> {c['predicted']}" for c in figures["confusions"]]
+    if figures["confused_pairs"]:
+        lines.append("most confused intent pairs (either way):")
+        lines += [
+            f"  {p['count']:>3}  {p['intents'][0]} <-> {p['intents'][1]}" for p in figures["confused_pairs"]
+        ]
     if figures["errors"]:
         lines.append("errors:")
         for e in figures["errors"]:
@@ -157,7 +180,7 @@ def format_report(figures: dict[str, Any]) -> str:
             predicted = ",".join(e["predicted"]) or f"({e['outcome']})"
             lines.append(
                 f"  {e['question']!r}: expected {expected}, got {predicted} "
-                f"({e['confidence']:.2f}, nearest example {e['best_example']!r})"
+                f"({e['confidence']:.2f}; nearest: {e['best_intent']} {e['best_example']!r})"
             )
     return "\n".join(lines)
 

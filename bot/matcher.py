@@ -1,14 +1,21 @@
 """Fuzzy intent matching: which prepared answer a question is asking for, and how sure we are.
 
-Each example and each question becomes a set of weighted word features. A word's weight is its rarity
-across intents (IDF), so "salary" counts for far more than "what" or "the". A question scores against an
-example by weighted Dice overlap, with words the examples never use matched to their nearest known word
-(rapidfuzz) at a discount, which is what makes "salery" and "remotly" work. An intent scores the mean of
-its best few examples, which is steadier than the single nearest one. Words in the question that no
-example knows still count in the denominator: that is what keeps "what's the weather?" out of scope.
+Each example and each question becomes a set of word features: normalised, synonym-mapped, lightly stemmed.
+Words the examples never use are matched to their nearest known word (rapidfuzz) at a discount, which is
+what makes "salery" and "remotly" work. An intent's score multiplies two pieces of evidence:
 
-Examples are normalised and indexed once, at load; a question costs a few dictionary look-ups, one
-fuzzy look-up per unknown word and a sparse accumulation over the examples that share a word with it.
+- nearest examples: weighted Dice overlap with each example, a word weighing its rarity across intents
+  (IDF); the intent takes the mean of its best few examples, steadier than the single nearest. Question
+  words no example knows count in the denominator: that keeps "what's the weather?" out of scope.
+- word profile: how likely the question's words are under each intent's examples taken together
+  (multinomial naive Bayes over word counts), as a posterior across intents, raised to a small power. It
+  barely moves a question whose telling words belong to one intent and damps one that matches only on words
+  every intent shares, so nearest-example ties go to the intent whose vocabulary fits.
+
+Both are in [0, 1], so is their product, and the product never exceeds the nearest-examples score: the
+profile can only take confidence away. Examples are indexed once, at load (numpy inverted index and word
+counts); a question costs a few dictionary look-ups, one fuzzy look-up per unknown word, a sparse
+accumulation over the examples sharing a word with it and a gather of one row of counts per word.
 """
 
 from __future__ import annotations
@@ -22,10 +29,15 @@ from rapidfuzz import fuzz, process
 
 from bot.text import tokens as text_tokens
 
-TOP_EXAMPLES = 3  # an intent's score is the mean of this many best-matching examples
+TOP_EXAMPLES = 3  # an intent's nearest-examples score is the mean of this many best-matching examples
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) for an unknown word to count as a typo of a known one
 MIN_FUZZY_LEN = 4  # shorter words are too ambiguous to correct ("pay" vs "day")
 SHORTLIST = 256  # examples kept for per-intent scoring after the vectorised pass
+# Word profile (naive Bayes); chosen on CLINC150's validation split, see docs/benchmarks.md.
+PROFILE_SMOOTHING = 0.1  # added to every word count, so an unseen word is unlikely rather than impossible
+PROFILE_TEMPERATURE = 4.0  # softens the posterior: word evidence adds up fast and would be overconfident
+PROFILE_POWER = 0.2  # how strongly the profile damps an intent's score (0 would ignore it)
+TYPO_CACHE_SIZE = 50_000  # typos are open-ended and the bot runs for weeks
 
 Phrase = tuple[str, ...]
 
@@ -35,6 +47,25 @@ class Candidate:
     intent: str
     score: float
     example: str  # the example that matched best, so a match can be explained
+
+
+@dataclass(frozen=True)
+class Confusable:
+    """An example that, asked as a question, gets another intent: that intent has near-duplicates of it."""
+
+    intent: str
+    example: str
+    other: str  # the intent it matches best
+    other_example: str  # the example of `other` it is closest to
+    own_score: float
+    other_score: float
+
+
+@dataclass(frozen=True)
+class _Query:
+    columns: np.ndarray  # vocabulary columns the question's words resolved to
+    similarity: np.ndarray  # 1.0 for an exact word, less for a typo match
+    weight: float  # IDF mass of every question word, known or not
 
 
 def build_synonyms(mapping: Mapping[str, Sequence[str]]) -> dict[Phrase, Phrase]:
@@ -73,38 +104,38 @@ class Matcher:
         self.synonyms = dict(synonyms)
         self._longest_synonym = max((len(p) for p in self.synonyms), default=0)
         self.intent_ids = list(examples)
-        texts: list[str] = []
-        example_intent: list[int] = []
-        features: list[set[str]] = []
-        for index, (_, phrases) in enumerate(examples.items()):
-            for phrase in phrases:
-                texts.append(phrase)
-                example_intent.append(index)
-                features.append(set(self.features(phrase)))
-        self._texts = texts
-        self._example_intent = np.asarray(example_intent, dtype=np.int32)
-
-        intent_sets: dict[str, set[int]] = {}
-        for feats, intent in zip(features, example_intent, strict=True):
-            for feat in feats:
-                intent_sets.setdefault(feat, set()).add(intent)
-        n_intents = max(len(self.intent_ids), 1)
-        self.vocab = sorted(intent_sets)
-        self._vocab_index = {feat: i for i, feat in enumerate(self.vocab)}
-        # IDF over intents, not examples: a word every intent uses tells them apart no better than "the".
-        self._idf = np.asarray(
-            [math.log(1 + n_intents / len(intent_sets[feat])) for feat in self.vocab], dtype=np.float64
+        self._texts = [phrase for phrases in examples.values() for phrase in phrases]
+        self._example_intent = np.asarray(
+            [i for i, phrases in enumerate(examples.values()) for _ in phrases], dtype=np.int32
         )
-        self.unknown_weight = math.log(1 + n_intents)  # as rare as a word can be
-        postings: list[list[int]] = [[] for _ in self.vocab]
-        example_weight = np.zeros(len(texts), dtype=np.float64)
-        for row, feats in enumerate(features):
-            for feat in feats:
-                column = self._vocab_index[feat]
-                postings[column].append(row)
-                example_weight[row] += self._idf[column]
-        self._postings = [np.asarray(rows, dtype=np.int32) for rows in postings]
-        self._example_weight = example_weight
+        # An intent with fewer examples than TOP_EXAMPLES averages the ones it has.
+        self._averaged = np.minimum(
+            np.bincount(self._example_intent, minlength=len(self.intent_ids)), TOP_EXAMPLES
+        ).clip(min=1)
+        features = [set(self.features(phrase)) for phrase in self._texts]
+        self.vocab = sorted(set().union(*features))
+        self._vocab_index = {feat: i for i, feat in enumerate(self.vocab)}
+
+        # One (column, row) pair per feature occurrence, sorted by column: the inverted index in two arrays.
+        cols = np.asarray([self._vocab_index[f] for feats in features for f in feats], dtype=np.int32)
+        rows = np.repeat(np.arange(len(features), dtype=np.int32), [len(feats) for feats in features])
+        order = np.argsort(cols, kind="stable")
+        cols, rows = cols[order], rows[order]
+        bounds = np.searchsorted(cols, np.arange(len(self.vocab) + 1))
+        self._postings = [rows[bounds[c] : bounds[c + 1]] for c in range(len(self.vocab))]
+
+        n_intents = max(len(self.intent_ids), 1)
+        # counts[c, i]: examples of intent i using word c.
+        counts = np.zeros((len(self.vocab), n_intents), dtype=np.float64)
+        np.add.at(counts, (cols, self._example_intent[rows]), 1.0)
+        # IDF over intents, not examples: a word every intent uses tells them apart no better than "the".
+        intents_using = np.count_nonzero(counts, axis=1)
+        self._idf = np.log1p(n_intents / np.maximum(intents_using, 1))
+        self.unknown_weight = math.log1p(n_intents)  # as rare as a word can be
+        self._example_weight = np.bincount(rows, weights=self._idf[cols], minlength=len(self._texts))
+        # log P(word | intent), each intent's examples pooled; smoothing spreads a little over the vocabulary.
+        pooled = counts.sum(axis=0) + PROFILE_SMOOTHING * max(len(self.vocab), 1)
+        self._log_profile = np.log((counts + PROFILE_SMOOTHING) / pooled)
         self._typo_cache: dict[str, tuple[int, float] | None] = {}
 
     @property
@@ -114,6 +145,89 @@ class Matcher:
     def features(self, text: str) -> list[str]:
         """Normalised, synonym-mapped, stemmed words of `text`."""
         return [stem(word) for word in self._apply_synonyms(text_tokens(text))]
+
+    def rank(self, question: str, limit: int = 5) -> list[Candidate]:
+        """Intents best first, each with a confidence in [0, 1] and its best example."""
+        if not self.intent_ids:
+            return []
+        return self._rank(self._query(question), limit)
+
+    def confusables(self) -> list[Confusable]:
+        """Examples that, asked word for word, rank another intent above their own."""
+        found = []
+        for row, text in enumerate(self._texts):
+            own = self.intent_ids[self._example_intent[row]]
+            ranking = self.rank(text, len(self.intent_ids))
+            if ranking[0].intent != own:
+                own_score = next(c.score for c in ranking if c.intent == own)
+                top = ranking[0]
+                found.append(Confusable(own, text, top.intent, top.example, own_score, top.score))
+        return found
+
+    # ---- scoring --------------------------------------------------------------------------------------
+
+    def _query(self, text: str) -> _Query:
+        matched: dict[int, float] = {}
+        weight = 0.0
+        for feature in set(self.features(text)):
+            hit = self._resolve(feature)
+            if hit is None:
+                weight += self.unknown_weight
+                continue
+            column, closeness = hit
+            matched[column] = max(matched.get(column, 0.0), closeness)
+            weight += float(self._idf[column])
+        columns = np.fromiter(matched, dtype=np.int64, count=len(matched))
+        similarity = np.fromiter(matched.values(), dtype=np.float64, count=len(matched))
+        return _Query(columns, similarity, weight)
+
+    def _rank(self, query: _Query, limit: int) -> list[Candidate]:
+        if not len(query.columns):
+            return self._zero(limit)
+        overlap = np.zeros(len(self._texts), dtype=np.float64)
+        for column, similarity in zip(query.columns.tolist(), query.similarity.tolist(), strict=True):
+            overlap[self._postings[column]] += self._idf[column] * similarity
+        rows = np.flatnonzero(overlap)
+        dice = 2 * overlap[rows] / (query.weight + self._example_weight[rows])
+        if len(rows) > SHORTLIST:
+            keep = np.argpartition(dice, -SHORTLIST)[-SHORTLIST:]
+            rows, dice = rows[keep], dice[keep]
+
+        # Per intent, its examples best first; the first TOP_EXAMPLES of each run are averaged.
+        intents = self._example_intent[rows]
+        order = np.lexsort((-dice, intents))
+        intents, dice, rows = intents[order], dice[order], rows[order]
+        starts = np.flatnonzero(np.r_[True, intents[1:] != intents[:-1]])
+        position = np.arange(len(intents)) - np.repeat(starts, np.diff(np.r_[starts, len(intents)]))
+        top = position < TOP_EXAMPLES
+        nearest = (
+            np.bincount(intents[top], weights=dice[top], minlength=len(self.intent_ids)) / self._averaged
+        )
+        scores = nearest * self._profile(query) ** PROFILE_POWER
+
+        present = intents[starts]
+        best_example = dict(zip(present.tolist(), rows[starts].tolist(), strict=True))
+        # Best first; equal scores keep the knowledge's intent order, so ties are reproducible.
+        ranked = sorted(present.tolist(), key=lambda i: (-scores[i], i))
+        candidates = [
+            Candidate(self.intent_ids[i], round(float(scores[i]), 4), self._texts[best_example[i]])
+            for i in ranked[:limit]
+        ]
+        if len(candidates) < limit:
+            seen = {c.intent for c in candidates}
+            candidates.extend(c for c in self._zero(limit) if c.intent not in seen)
+        return candidates[:limit]
+
+    def _profile(self, query: _Query) -> np.ndarray:
+        """Posterior over intents from the question's known words, each weighted by its match similarity."""
+        log_likelihood = query.similarity @ self._log_profile[query.columns] / PROFILE_TEMPERATURE
+        posterior = np.exp(log_likelihood - log_likelihood.max())
+        return np.asarray(posterior / posterior.sum())
+
+    def _zero(self, limit: int) -> list[Candidate]:
+        return [Candidate(intent, 0.0, "") for intent in self.intent_ids[:limit]]
+
+    # ---- words ----------------------------------------------------------------------------------------
 
     def _apply_synonyms(self, words: list[str]) -> list[str]:
         if not self.synonyms:
@@ -140,56 +254,10 @@ class Matcher:
         if len(feature) < MIN_FUZZY_LEN:
             return None
         if feature not in self._typo_cache:
-            # Bounded cache: typos are open-ended and the bot runs for weeks.
-            if len(self._typo_cache) > 50_000:
+            if len(self._typo_cache) > TYPO_CACHE_SIZE:
                 self._typo_cache.clear()
             best = process.extractOne(
                 feature, self.vocab, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
             )
             self._typo_cache[feature] = (best[2], best[1] / 100) if best else None
         return self._typo_cache[feature]
-
-    def rank(self, question: str, limit: int = 5) -> list[Candidate]:
-        """Intents best first, each with a confidence in [0, 1] and its best example."""
-        if not self.intent_ids:
-            return []
-        matched: dict[int, float] = {}
-        question_weight = 0.0
-        for feature in set(self.features(question)):
-            hit = self._resolve(feature)
-            if hit is None:
-                question_weight += self.unknown_weight
-                continue
-            column, similarity = hit
-            if matched.get(column, 0.0) < similarity:
-                matched[column] = similarity
-            question_weight += self._idf[column]
-        if not matched:
-            return self._zero(limit)
-
-        overlap = np.zeros(len(self._texts), dtype=np.float64)
-        for column, similarity in matched.items():
-            overlap[self._postings[column]] += self._idf[column] * similarity
-        rows = np.flatnonzero(overlap)
-        dice = 2 * overlap[rows] / (question_weight + self._example_weight[rows])
-        if len(rows) > SHORTLIST:
-            keep = np.argpartition(dice, -SHORTLIST)[-SHORTLIST:]
-            rows, dice = rows[keep], dice[keep]
-
-        per_intent: dict[int, list[tuple[float, int]]] = {}
-        for row, score in zip(rows.tolist(), dice.tolist(), strict=True):
-            per_intent.setdefault(int(self._example_intent[row]), []).append((score, row))
-        ranked: list[Candidate] = []
-        for intent, scored in per_intent.items():
-            scored.sort(reverse=True)
-            best = scored[:TOP_EXAMPLES]
-            mean = sum(score for score, _ in best) / TOP_EXAMPLES
-            ranked.append(Candidate(self.intent_ids[intent], round(mean, 4), self._texts[best[0][1]]))
-        ranked.sort(key=lambda c: c.score, reverse=True)
-        if len(ranked) < limit:
-            seen = {c.intent for c in ranked}
-            ranked.extend(c for c in self._zero(limit) if c.intent not in seen)
-        return ranked[:limit]
-
-    def _zero(self, limit: int) -> list[Candidate]:
-        return [Candidate(intent, 0.0, "") for intent in self.intent_ids[:limit]]
