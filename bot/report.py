@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from bot.answer import answer
 from bot.knowledge.loader import Knowledge
 from bot.matcher import stem
-from bot.store import DAY, OUTCOMES, QuestionRecord, Records
+from bot.store import DAY, OUTCOMES, HandoffRecord, QuestionRecord, Records
 from bot.text import tokens
 
 CLUSTER_CUTOFF = 75  # mean of token set and token sort ratio (0-100) to join a group's first question
@@ -62,13 +62,13 @@ def build_report(
         "since_days": since_days,
         "from": _iso(now - since_days * DAY),
         "to": _iso(now),
-        "totals": _figures(questions, len(handoffs)),
+        "totals": _figures(questions, handoffs),
         "postings": [
             {
                 "posting": pid,
                 "title": titles.get(pid),
                 **_figures(
-                    [q for q in questions if q.posting == pid], sum(h.posting == pid for h in handoffs)
+                    [q for q in questions if q.posting == pid], [h for h in handoffs if h.posting == pid]
                 ),
             }
             for pid in per_posting
@@ -85,7 +85,7 @@ def build_report(
     }
 
 
-def _figures(questions: Sequence[QuestionRecord], handoffs: int) -> dict[str, Any]:
+def _figures(questions: Sequence[QuestionRecord], handoffs: Sequence[HandoffRecord]) -> dict[str, Any]:
     total = len(questions)
     outcomes = Counter(q.outcome for q in questions)
     return {
@@ -95,8 +95,9 @@ def _figures(questions: Sequence[QuestionRecord], handoffs: int) -> dict[str, An
         "answered_rate": _rate(outcomes["answered"] + outcomes["handed_off"], total),
         "did_you_mean_rate": _rate(outcomes["did_you_mean"], total),
         "out_of_scope_rate": _rate(outcomes["out_of_scope"], total),
-        "handoffs": handoffs,
-        "handoff_rate": _rate(handoffs, total),
+        "handoffs": len(handoffs),
+        "recruiters_notified": sum(h.notified for h in handoffs),
+        "handoff_rate": _rate(len(handoffs), total),
     }
 
 

@@ -68,8 +68,8 @@ MIGRATIONS: tuple[str, ...] = (
         at REAL NOT NULL,
         user_hash TEXT,
         posting TEXT NOT NULL,
-        question TEXT NOT NULL,
-        reason TEXT NOT NULL           -- asked for a recruiter, the posting is silent, the button ...
+        notified INTEGER NOT NULL CHECK (notified IN (0, 1))  -- 1: recruiters were alerted; 0: the
+                                       -- candidate was told how to reach them instead
     );
     CREATE INDEX handoffs_at ON handoffs (at);
     """,
@@ -108,8 +108,7 @@ class FeedbackRecord:
 class HandoffRecord:
     at: float
     posting: str
-    question: str
-    reason: str
+    notified: bool
     user_hash: str | None
 
 
@@ -174,16 +173,10 @@ class Store:
         sql = "INSERT INTO feedback (at, user_hash, posting, intent, helpful) VALUES (?, ?, ?, ?, ?)"
         return self._write("feedback", sql, row)
 
-    def record_handoff(self, posting: str, question: str, reason: str, user: str | None) -> bool:
-        """Log a question passed to a recruiter, and why."""
-        row = (
-            self._clock(),
-            hash_user(self._key, user),
-            posting,
-            question.strip()[:MAX_QUESTION_CHARS],
-            reason,
-        )
-        sql = "INSERT INTO handoffs (at, user_hash, posting, question, reason) VALUES (?, ?, ?, ?, ?)"
+    def record_handoff(self, posting: str, notified: bool, user: str | None) -> bool:
+        """Log a candidate handed to recruiting: `notified` when recruiters were alerted."""
+        row = (self._clock(), hash_user(self._key, user), posting, int(notified))
+        sql = "INSERT INTO handoffs (at, user_hash, posting, notified) VALUES (?, ?, ?, ?)"
         return self._write("handoff", sql, row)
 
     def purge(self) -> int:
@@ -244,7 +237,7 @@ class Store:
                     for r in rows("feedback")
                 ],
                 handoffs=[
-                    HandoffRecord(r["at"], r["posting"], r["question"], r["reason"], r["user_hash"])
+                    HandoffRecord(r["at"], r["posting"], bool(r["notified"]), r["user_hash"])
                     for r in rows("handoffs")
                 ],
             )

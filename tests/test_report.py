@@ -93,7 +93,7 @@ def seeded(tmp_path: Path) -> tuple[Path, Path]:
     store.record_reply(
         answer(loaded, "how much is the salary range", "beta-ops"), "U0HAPPY", "dm", handed_off=True
     )
-    store.record_handoff("beta-ops", "how much is the salary range", "asked", "U0HAPPY")
+    store.record_handoff("beta-ops", True, "U0HAPPY")
     store.record_feedback("acme-dev", "salary", True, "U0HAPPY")
     store.record_feedback("acme-dev", "salary", True, "U0WFH1")
     store.record_feedback("acme-dev", "salary", False, "U0WFH2")
@@ -124,7 +124,8 @@ def test_figures_per_posting(seeded: tuple[Path, Path]) -> None:
     assert acme["answered_rate"] == round(3 / 11, 4)
     assert acme["out_of_scope_rate"] == round(8 / 11, 4)
     assert (beta["did_you_mean_rate"], beta["answered_rate"]) == (0.75, 0.25)
-    assert (beta["handoffs"], beta["handoff_rate"], acme["handoffs"]) == (1, 0.25, 0)
+    assert (beta["handoffs"], beta["recruiters_notified"], beta["handoff_rate"]) == (1, 1, 0.25)
+    assert acme["handoffs"] == 0
 
 
 def test_feedback_per_intent(seeded: tuple[Path, Path]) -> None:

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,7 +37,7 @@ def knowledge() -> Knowledge:
     return load_knowledge(KNOWLEDGE)
 
 
-def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
     with contextlib.closing(sqlite3.connect(path)) as conn:
         return conn.execute(sql).fetchall()
 
@@ -53,7 +54,8 @@ def test_questions_feedback_and_handoffs_are_stored(tmp_path: Path, knowledge: K
     assert store.record_reply(answer(knowledge, "I want to talk to a recruiter"), USER, "dm", handed_off=True)
     assert store.record_feedback("pinterest-backend-engineer", "salary", True, USER)
     assert store.record_feedback("pinterest-backend-engineer", "remote", False, USER)
-    assert store.record_handoff("pinterest-backend-engineer", "I want to talk to a recruiter", "asked", USER)
+    assert store.record_handoff("pinterest-backend-engineer", True, USER)
+    assert store.record_handoff("pinterest-backend-engineer", False, "U0OTHER")
 
     records = store.read(0)
     questions = [(q.question, q.intents, q.missing, q.outcome) for q in records.questions]
@@ -66,7 +68,7 @@ def test_questions_feedback_and_handoffs_are_stored(tmp_path: Path, knowledge: K
     assert records.questions[0].confidence > 0.5 and records.questions[0].top_intent == "salary"
     assert records.questions[2].top_intent is not None  # the nearest intent, even unanswered
     assert [(f.intent, f.helpful) for f in records.feedback] == [("salary", True), ("remote", False)]
-    assert [(h.question, h.reason) for h in records.handoffs] == [("I want to talk to a recruiter", "asked")]
+    assert [h.notified for h in records.handoffs] == [True, False]
     assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
 
 
@@ -75,7 +77,7 @@ def test_user_ids_are_stored_only_as_a_keyed_hash(tmp_path: Path, knowledge: Kno
     store = Store(path, KEY)
     store.record_reply(answer(knowledge, "salary?"), USER, "dm")
     store.record_feedback("pinterest-backend-engineer", "salary", True, USER)
-    store.record_handoff("pinterest-backend-engineer", "salary?", "button", USER)
+    store.record_handoff("pinterest-backend-engineer", True, USER)
     stored = {
         row[0]
         for table in ("questions", "feedback", "handoffs")
@@ -110,7 +112,7 @@ def test_rows_older_than_the_retention_period_are_deleted(tmp_path: Path, knowle
     store = Store(path, KEY, retention_days=30, clock=clock)
     store.record_reply(answer(knowledge, "salary?"), USER, "dm")
     store.record_feedback("pinterest-backend-engineer", "salary", True, USER)
-    store.record_handoff("pinterest-backend-engineer", "salary?", "button", USER)
+    store.record_handoff("pinterest-backend-engineer", True, USER)
     clock.now += 20 * DAY
     store.record_reply(answer(knowledge, "relocation?"), USER, "dm")
     assert len(store.read(0).questions) == 2
