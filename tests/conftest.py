@@ -12,6 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 SHARED = ROOT.parent / "shared"
 
+# The Slack stand-in's fixtures (`slack_api`, `socket_mode_server`) for every test.
+pytest_plugins = ["tests.slack_standin.fixtures"]
+
 _SETTINGS = (
     "KNOWLEDGE_DIR",
     "DEFAULT_POSTING",

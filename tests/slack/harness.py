@@ -95,6 +95,16 @@ class BotProcess:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
+    def wait_for_log(self, text: str, timeout: float = 10) -> str:
+        """Block until the log contains `text`; returns the log."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            log = self.log()
+            if text in log:
+                return log
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} not logged within {timeout}s; the log:\n{self.log()}")
+
     def assert_alive(self) -> None:
         assert self.process is not None
         code = self.process.poll()

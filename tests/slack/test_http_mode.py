@@ -447,13 +447,14 @@ def test_a_post_that_still_fails_is_logged_and_slacks_redelivery_is_answered(app
     payload = event_callback(dm_message("what is the salary", channel=channel))
     app.send(payload)
     [refused] = app.replies(channel)  # Slack answered HTTP 200 with ok=false: not retryable
+    log = app.process.wait_for_log(
+        f"could not answer DM {payload.data['event']['ts']} from U0CANDIDATE in {channel}"
+    )
+    assert "channel_not_found" in log
 
     # Slack redelivers what it believes failed: this time the answer goes out, once.
     app.send(payload, retry_num=1)
     assert [c.raw_body for c in app.settle(channel)] == [refused.raw_body] * 2
-    log = app.process.log()
-    assert f"could not answer DM {payload.data['event']['ts']} from U0CANDIDATE in {channel}" in log
-    assert "channel_not_found" in log
 
 
 def test_the_app_is_alive_at_the_end_and_never_logged_a_secret(app: App) -> None:
