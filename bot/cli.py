@@ -17,6 +17,7 @@ from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.evaluate import Case
+    from bot.knowledge.reload import LiveKnowledge
 
 EXIT_PROBLEMS = 1  # the input (knowledge, cases) has problems
 EXIT_USAGE = 2  # the command can't run as asked
@@ -259,22 +260,11 @@ def _tune(args: argparse.Namespace, knowledge: Knowledge, cases: list[Case], pos
 
 def _chat(args: argparse.Namespace) -> int:
     from bot.chat import chat
-    from bot.knowledge.reload import LiveKnowledge
     from bot.store import Store
 
     settings = _settings()
     _log_to_stderr(settings.log_level)
-    directory = _knowledge_dir(args)
-    if not directory.is_dir():
-        raise CliError(f"knowledge directory not found: {directory}")
-    try:
-        live = LiveKnowledge(directory)
-    except KnowledgeError as exc:  # broken at the start: nothing good to fall back on
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        raise CliError(
-            f"{len(exc.problems)} problem(s) in {directory}; nothing loaded", EXIT_PROBLEMS
-        ) from exc
+    live = _live(args)
     posting_id = _posting(live.current, args.posting) if args.posting is not None else None
     default = _default_posting(live.current, settings)
     store = None
@@ -283,6 +273,24 @@ def _chat(args: argparse.Namespace) -> int:
     with live:
         chat(live, posting_id, sys.stdin, sys.stdout, default, store)
     return 0
+
+
+def _live(args: argparse.Namespace) -> LiveKnowledge:
+    """The knowledge a long-running command answers from, reloaded as it is edited. Broken at the start,
+    there is nothing good to fall back on: every problem is printed and the command exits."""
+    from bot.knowledge.reload import LiveKnowledge
+
+    directory = _knowledge_dir(args)
+    if not directory.is_dir():
+        raise CliError(f"knowledge directory not found: {directory}")
+    try:
+        return LiveKnowledge(directory)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise CliError(
+            f"{len(exc.problems)} problem(s) in {directory}; nothing loaded", EXIT_PROBLEMS
+        ) from exc
 
 
 def _log_to_stderr(level: str) -> None:
@@ -340,9 +348,8 @@ def _run(args: argparse.Namespace) -> int:
 
     from bot.slack.runner import ConfigError, run
 
-    knowledge = _load(args)
     try:
-        run(settings, lambda: knowledge)
+        run(settings, _live(args))
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
     return 0

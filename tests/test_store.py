@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sqlite3
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +16,7 @@ from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.store import DAY, SCHEMA_VERSION, Store, hash_user
 from tests.conftest import KNOWLEDGE
 from tests.fixtures.kb import SALARY_RANGE, run_cli
+from tests.fixtures.recruiter import read_only
 
 KEY = b"test-hash-key"
 USER = "U0CANDIDATE42"
@@ -151,24 +149,6 @@ def test_a_path_that_cannot_hold_a_database_is_logged(
             answer(knowledge, "salary?"), USER, "dm"
         )
     assert "could not record the question" in caplog.text
-
-
-@contextlib.contextmanager
-def read_only(path: Path) -> Iterator[None]:
-    """Make `path` unwritable: chmod, and for root (whom modes don't stop) the immutable attribute."""
-    path.chmod(0o444)
-    immutable = os.geteuid() == 0 and subprocess.run(["chattr", "+i", str(path)], check=False).returncode == 0
-    try:
-        try:
-            path.open("ab").close()
-        except OSError:
-            yield
-        else:
-            pytest.skip("cannot make a file read-only here (root without chattr)")
-    finally:
-        if immutable:
-            subprocess.run(["chattr", "-i", str(path)], check=True)
-        path.chmod(0o644)
 
 
 def test_a_read_only_database_does_not_stop_answers(tmp_path: Path, knowledge: Knowledge) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.answer import Part, Reply
 from bot.knowledge.schema import Posting
+from bot.routing import ASK_TEXT, Choice
 from bot.slack import buttons
 from bot.slack.buttons import ButtonValue
 from bot.slack.markup import ELLIPSIS, escape, fit, safe_cut
@@ -103,6 +104,39 @@ def help_message(posting: Posting, topics: Sequence[Topic], origin: ButtonValue)
     elements = [*_topic_buttons(topics[: MAX_ACTIONS - 1], origin), _recruiter_button(origin)]
     blocks = [*sections(intro), {"type": "actions", "elements": elements}]
     return Message(_fallback(_unformatted(intro)), blocks)
+
+
+def which_role_message(choices: Sequence[Choice], question: str, message_ts: str | None) -> Message:
+    """ "Which role do you mean?" with one button per posting; a click answers `question` for that role."""
+    elements = [
+        _button(
+            f"{buttons.PICK_POSTING}_{i}",
+            choice.label,
+            ButtonValue(choice.posting, question=question, message_ts=message_ts),
+        )
+        for i, choice in enumerate(choices[:MAX_ACTIONS])
+    ]
+    blocks = [*sections(ASK_TEXT), {"type": "actions", "elements": elements}]
+    return Message(_fallback(f"{ASK_TEXT} " + "; ".join(c.label for c in choices)), blocks)
+
+
+def preformatted_message(summary: str, text: str) -> Message:
+    """An admin's reply: a summary line, then `text` (a report, a list of problems) in code blocks."""
+    fence = "```"
+    budget = MAX_SECTION - 2 * len(fence) - 2
+    chunks: list[str] = []
+    for line in escape(text).splitlines():
+        line = line[:budget]
+        if chunks and len(chunks[-1]) + len(line) + 1 <= budget:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    blocks = sections(escape(summary)) + [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"{fence}\n{chunk}\n{fence}"}}
+        for chunk in chunks
+        if chunk.strip()
+    ]
+    return Message(_fallback(summary), _cap(blocks, MAX_BLOCKS))
 
 
 def note_message(mrkdwn: str) -> Message:

@@ -14,11 +14,13 @@ from typing import Any
 
 # Slack wants action ids unique within a block, so buttons of one kind are numbered: pick_intent_0, ...
 PICK_INTENT = "pick_intent"
+PICK_POSTING = "pick_posting"  # "Which role do you mean?": answers the question for that posting
 FEEDBACK_HELPFUL = "feedback_helpful"
 FEEDBACK_UNHELPFUL = "feedback_unhelpful"
 TALK_TO_RECRUITER = "talk_to_recruiter"
 
 PICK_INTENT_PATTERN = re.compile(rf"^{PICK_INTENT}(_\d+)?$")
+PICK_POSTING_PATTERN = re.compile(rf"^{PICK_POSTING}(_\d+)?$")
 FEEDBACK_PATTERN = re.compile(rf"^(?:{FEEDBACK_HELPFUL}|{FEEDBACK_UNHELPFUL})$")
 
 MAX_VALUE = 2000  # Block Kit's limit on a button value

@@ -10,6 +10,7 @@ import logging
 
 from bot.answer import Part, Reply, answer, render_intent
 from bot.knowledge.loader import Knowledge
+from bot.routing import route
 from bot.slack.asked import Asked
 from bot.slack.blocks import (
     Message,
@@ -20,6 +21,7 @@ from bot.slack.blocks import (
     home_view,
     note_message,
     out_of_scope_message,
+    which_role_message,
 )
 from bot.slack.buttons import QUESTION_CHARS, ButtonValue
 from bot.slack.delivery import DeliveryError, send
@@ -53,10 +55,12 @@ def answer_event(services: Services, event_id: str | None, asked: Asked) -> None
         services.events.done(event_id)
 
 
-def answer_question(services: Services, asked: Asked) -> None:
-    """Answer `asked` where it was asked: an answer, 'did you mean', the out-of-scope fallback, or help."""
+def answer_question(services: Services, asked: Asked, posting_id: str | None = None) -> None:
+    """Answer `asked` where it was asked: an answer, 'did you mean', the out-of-scope fallback, help, or
+    "Which role do you mean?" when several postings are loaded and nothing says which (`posting_id` is
+    the candidate's pick from those buttons)."""
     try:
-        message, reply = _compose(services, asked)
+        message, reply = _compose(services, asked, posting_id)
     except Exception:
         _apologise(services, asked)
         raise
@@ -107,10 +111,14 @@ def topics(knowledge: Knowledge, posting_id: str | None) -> list[Topic]:
     return found
 
 
-def _compose(services: Services, asked: Asked) -> tuple[Message, Reply | None]:
-    knowledge = services.knowledge()
-    posting_id = services.posting_for(asked.channel)
+def _compose(services: Services, asked: Asked, posting_id: str | None) -> tuple[Message, Reply | None]:
+    knowledge = services.knowledge()  # once: the whole reply comes from one version of the knowledge
     question = question_text(asked.text, knowledge.settings.max_question_chars * _MARKUP_ALLOWANCE)
+    if posting_id is None:
+        routed = route(knowledge, question, asked.channel, services.settings.default_posting)
+        if routed.posting is None:
+            return which_role_message(routed.choices, _kept(asked.text), asked.message_ts), None
+        posting_id = routed.posting
     if not question:  # `/posting` alone, a bare @mention, or only markup
         posting = knowledge.posting(posting_id).posting
         origin = ButtonValue(posting.id, message_ts=asked.message_ts)

@@ -39,6 +39,7 @@ def hand_off(services: Services, posting: Posting, asked: Asked) -> Handoff:
     """Alert the recruiters (once per question) and say what happens next."""
     channel = services.settings.recruiter_channel
     if not channel:
+        services.journal.handed_off(asked.user, posting.id, notified=False)
         return Handoff(False, how_to_reach(posting))
     key = f"{posting.id}:{asked.user}:{asked.message_ts or asked.text}"
     if not services.handoffs.claim(key):

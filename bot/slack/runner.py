@@ -21,10 +21,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from bot.knowledge.reload import LiveKnowledge
 from bot.settings import Settings
+from bot.slack.admin import problems_poster
 from bot.slack.app import build_app, web_client
+from bot.slack.journal import StoreJournal
 from bot.slack.server import serve_http, serve_socket_mode
 from bot.slack.services import KnowledgeProvider, Services, retry_handlers
+from bot.store import Store
 
 logger = logging.getLogger(__name__)
 _SILENT = logging.getLogger(f"{__name__}.probe")
@@ -46,7 +50,7 @@ class ConfigError(Exception):
     """A setting is missing, malformed or refused by Slack; the message names the variable."""
 
 
-def run(settings: Settings, knowledge: KnowledgeProvider) -> None:
+def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     """Serve the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT. Blocks."""
     _configure_logging(settings.log_level)
     bot_token = _token(settings.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-", "a bot token")
@@ -65,6 +69,11 @@ def run(settings: Settings, knowledge: KnowledgeProvider) -> None:
             f"RECRUITER_CHANNEL must be a channel ID such as C0123ABCD, not {settings.recruiter_channel!r} "
             "(channel details → About → Channel ID)"
         )
+    if settings.admin_channel and not _CHANNEL_ID.match(settings.admin_channel):
+        raise ConfigError(
+            f"ADMIN_CHANNEL must be a channel ID such as C0123ABCD, not {settings.admin_channel!r} "
+            "(channel details → About → Channel ID)"
+        )
     _check_posting(settings, knowledge)
 
     identity = _sign_in(bot_token, app_token, base_url)
@@ -75,7 +84,14 @@ def run(settings: Settings, knowledge: KnowledgeProvider) -> None:
     for name in _READ_BY_BOLT:
         os.environ.pop(name, None)
     client = web_client(bot_token, base_url)
-    app = build_app(Services(settings, knowledge, client), signing_secret)
+    store = Store(settings.database_path, settings.user_hash_key(), settings.retention_days)
+    services = Services(
+        settings, knowledge, client, StoreJournal(store), store=store, reload=knowledge.reload
+    )
+    app = build_app(services, signing_secret)
+    # Edits to the knowledge go live while serving; a broken edit is posted to ADMIN_CHANNEL.
+    knowledge.on_problems = problems_poster(client, settings.admin_channel)
+    knowledge.start_watching()
     signal.signal(signal.SIGTERM, _exit)  # a container stop is a clean shutdown, not an error
     if app_token is None:
         serve_http(app, settings.port)
@@ -136,6 +152,8 @@ def _base_url(value: str | None) -> str | None:
 
 
 def _check_posting(settings: Settings, knowledge: KnowledgeProvider) -> None:
+    if settings.default_posting is None:
+        return  # one posting answers everything; with several, questions are routed
     try:
         knowledge().posting(settings.default_posting)
     except KeyError as exc:
@@ -152,6 +170,7 @@ def _configure_logging(level: str) -> None:
         stream=sys.stderr,
         force=True,
     )
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # a line per file event is noise
 
 
 def _exit(signum: int, frame: FrameType | None) -> None:

@@ -20,8 +20,11 @@ from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
 from bot.answer import Reply
 from bot.knowledge.loader import Knowledge
+from bot.knowledge.reload import ReloadResult
+from bot.routing import route
 from bot.settings import Settings
 from bot.slack.once import OnceGate
+from bot.store import Store
 
 KnowledgeProvider = Callable[[], Knowledge]
 Surface = Literal["dm", "mention", "command", "button"]
@@ -81,10 +84,15 @@ class Services:
     journal: Journal = field(default_factory=LogJournal)
     events: OnceGate = field(default_factory=OnceGate)  # event_id -> answered once
     handoffs: OnceGate = field(default_factory=lambda: OnceGate(ttl=600.0))  # one alert per question
+    store: Store | None = None  # the question log, for `/posting report`
+    reload: Callable[[], ReloadResult] | None = None  # `/posting reload`
 
-    def posting_for(self, channel: str | None) -> str | None:
-        """The posting a conversation is about (None: the only one). Per-channel routing plugs in here."""
-        return self.settings.default_posting
+    def posting_for(self, channel: str | None) -> str:
+        """The posting a conversation is about before any question: the only one, the channel's, or
+        DEFAULT_POSTING; with several postings and none of those, the first by title (questions are
+        routed one by one, see `bot.routing`)."""
+        routed = route(self.knowledge(), "", channel, self.settings.default_posting)
+        return routed.posting or routed.choices[0].posting
 
 
 def services_of(context: BoltContext) -> Services:

@@ -1,4 +1,5 @@
-"""`/posting <question>`: answered privately (response_url); `/posting` alone: help with topics."""
+"""`/posting <question>`: answered privately (response_url); `/posting` alone: help with topics;
+`/posting reload` and `/posting report [DAYS]`: admin commands."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
+from bot.slack.admin import admin_command, run_admin_command
 from bot.slack.asked import Asked
 from bot.slack.conversation import answer_question
 from bot.slack.services import services_of
@@ -22,7 +24,11 @@ def posting_command(ack: Ack, command: dict[str, Any], context: BoltContext, log
             channel=command.get("channel_id"),
             response_url=command["response_url"],
         )
-        answer_question(services_of(context), asked)
+        admin = admin_command(asked.text)
+        if admin is None:
+            answer_question(services_of(context), asked)
+        else:
+            run_admin_command(services_of(context), asked, admin)
     except Exception:
         logger.exception(
             "could not answer /posting from %s in %s", command.get("user_id"), command.get("channel_id")

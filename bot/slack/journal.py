@@ -1,0 +1,30 @@
+"""The Journal the running app uses: every question, feedback click and handoff into the question log.
+
+It also logs, as LogJournal does. The store never raises, so a broken database costs the report a row,
+never a candidate their answer.
+"""
+
+from __future__ import annotations
+
+from bot.answer import Reply
+from bot.slack.services import LogJournal, Surface
+from bot.store import Store
+
+
+class StoreJournal(LogJournal):
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def asked(self, surface: Surface, user: str, reply: Reply) -> None:
+        super().asked(surface, user, reply)
+        # A reply the core marks for handoff was passed to recruiting (alert or contact) by the app.
+        self.store.record_reply(reply, user, surface, handed_off=reply.handoff)
+
+    def feedback(self, user: str, posting: str, intents: list[str], helpful: bool) -> None:
+        super().feedback(user, posting, intents, helpful)
+        for intent in intents:
+            self.store.record_feedback(posting, intent, helpful, user)
+
+    def handed_off(self, user: str, posting: str, notified: bool) -> None:
+        super().handed_off(user, posting, notified)
+        self.store.record_handoff(posting, notified, user)

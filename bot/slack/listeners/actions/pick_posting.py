@@ -1,0 +1,28 @@
+"""A "Which role do you mean?" button: the candidate's original question, answered for that role."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+
+from bot.slack.asked import from_click, user_of
+from bot.slack.buttons import ButtonError, ButtonValue
+from bot.slack.conversation import answer_question
+from bot.slack.services import services_of
+
+
+def pick_posting(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, logger: Logger
+) -> None:
+    ack()
+    try:
+        origin = ButtonValue.decode(action.get("value"))
+        answer_question(
+            services_of(context), from_click(body, origin.question, origin.message_ts), origin.posting
+        )
+    except ButtonError as exc:  # an old message or a forged click: nothing to act on
+        logger.warning("declined the %s click by %s: %s", action.get("action_id"), user_of(body), exc)
+    except Exception:
+        logger.exception("could not answer the %s click by %s", action.get("action_id"), user_of(body))
