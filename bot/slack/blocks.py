@@ -107,7 +107,7 @@ def help_message(posting: Posting, topics: Sequence[Topic], origin: ButtonValue)
 
 
 def which_role_message(choices: Sequence[Choice], question: str, message_ts: str | None) -> Message:
-    """ "Which role do you mean?" with one button per posting; a click answers `question` for that role."""
+    """Asks "Which role do you mean?" with a button per posting; a click answers `question` for that role."""
     elements = [
         _button(
             f"{buttons.PICK_POSTING}_{i}",
