@@ -97,7 +97,9 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
     whole = _decide(knowledge, posting, text)
     pieces = [_decide(knowledge, posting, piece) for piece in _clauses(text)]
     answered = _distinct([d.top for d in pieces if d.outcome == "answered"], posting)
-    if len(answered) >= 2:
+    # A real second question makes the whole message a worse match than each of its pieces; a single
+    # question that merely contains "and" or a comma matches best whole.
+    if len(answered) >= 2 and min(c.score for c in answered) >= whole.top.score:
         parts = [_render(knowledge, posting, c) for c in answered]
         return _answered(question, posting, parts, whole.ranking)
     if whole.outcome == "answered":
