@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answer import answer
 from bot.knowledge.loader import Knowledge
+from bot.knowledge.schema import Posting
 from bot.matcher import stem
 from bot.store import DAY, OUTCOMES, HandoffRecord, QuestionRecord, Records
 from bot.text import tokens
@@ -32,9 +33,11 @@ UNANSWERED = ("out_of_scope", "did_you_mean")
 # Words that carry no topic: without them "is there parking at the office?" and "do you have parking?"
 # are both about parking, and "at the office" alone joins nothing.
 _FUNCTION_WORDS_TEXT = """
-    a an the is are was were be been am there here do does did you your i me my we our us it its this that
-    these those at in on of for to from with by what which who how when where why can could would will
-    should may might any some have has had and or but about like get please tell know just so if not no yes
+    a an the is are was were be been being am there here do does did doing you your yours i me my mine we
+    our us it its this that these those they them their he she him her his at in on of for to from with by
+    as into onto about over under up down out off than then too very also just only so such what which
+    who whom whose how when where why can could would will shall should may might must any some all each
+    every have has had and or but nor if not no yes like get got please tell know let more most much many
 """
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 _FUNCTION_STEMS = frozenset(stem(word) for word in _FUNCTION_WORDS)
@@ -122,7 +125,8 @@ def clusters(questions: Iterable[QuestionRecord], knowledge: Knowledge | None) -
         by_wording[" ".join(tokens(q.question)) or q.question.strip()].append(q)
     # Most frequent wording first, so each group is led by its most typical question.
     wordings = sorted(by_wording, key=lambda w: -len(by_wording[w]))
-    keys = [_topic_words(w) for w in wordings]
+    names = _name_words(knowledge)
+    keys = [_topic_words(w, names) for w in wordings]
     leaders: list[int] = []
     members: dict[int, list[int]] = {}
     if keys:
@@ -138,9 +142,19 @@ def clusters(questions: Iterable[QuestionRecord], knowledge: Knowledge | None) -
     return sorted(found, key=lambda c: -c.count)
 
 
-def _topic_words(wording: str) -> str:
-    words = [stem(w) for w in wording.split() if w not in _FUNCTION_WORDS]
+def _topic_words(wording: str, names: frozenset[str]) -> str:
+    """The words that say what a question is about: no function words, no role or company names (with
+    them, "dress code for the data engineer role" and "salary of the data engineer role" look alike)."""
+    words = [stem(w) for w in wording.split() if w not in _FUNCTION_WORDS and w not in names]
     return " ".join(words) or wording
+
+
+def _name_words(knowledge: Knowledge | None) -> frozenset[str]:
+    if knowledge is None:
+        return frozenset()
+    return frozenset(
+        word for p in knowledge.postings.values() for name in _names(p.posting) for word in tokens(name)
+    )
 
 
 def _similarity(keys: list[str]) -> Any:
@@ -179,8 +193,8 @@ def _nearest_intent(asked: list[QuestionRecord], knowledge: Knowledge) -> tuple[
     """The intent the group's questions are nearest to, with today's knowledge, and its mean confidence.
 
     For each question, its best-ranked intent whose matching example shares a topic word with it: a match
-    made only of "what is the" says nothing about where the question belongs. None when no question of the
-    group shares a topic word with any intent — a new topic, not missing examples.
+    made only of "what is the" or of the role's name says nothing about where the question belongs. None
+    when no question of the group shares a topic word with any intent — a new topic, not missing examples.
     """
     totals: defaultdict[str, float] = defaultdict(float)
     ranked = 0
@@ -190,7 +204,8 @@ def _nearest_intent(asked: list[QuestionRecord], knowledge: Knowledge) -> tuple[
             continue
         ranked += 1
         text = q.question[: knowledge.settings.max_question_chars]
-        topic = set(posting.matcher.features(text)) - _FUNCTION_STEMS
+        names = {f for name in _names(posting.posting) for f in posting.matcher.features(name)}
+        topic = set(posting.matcher.features(text)) - _FUNCTION_STEMS - names
         for candidate in posting.matcher.rank(text):
             if candidate.score > 0 and topic & set(posting.matcher.features(candidate.example)):
                 totals[candidate.intent] += candidate.score
@@ -199,6 +214,10 @@ def _nearest_intent(asked: list[QuestionRecord], knowledge: Knowledge) -> tuple[
         return None, 0.0
     intent, total = max(totals.items(), key=lambda item: item[1])
     return intent, total / ranked
+
+
+def _names(posting: Posting) -> tuple[str, ...]:
+    return (posting.title, posting.company, *posting.aliases)
 
 
 # ---- text -------------------------------------------------------------------------------------------

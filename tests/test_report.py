@@ -221,3 +221,22 @@ def test_an_unreadable_log_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("report", "--database", database)
     assert result.returncode == 2
     assert str(database) in result.stderr and "Traceback" not in result.stderr
+
+
+def test_naming_the_role_does_not_make_questions_alike(tmp_path: Path) -> None:
+    knowledge = write_knowledge(tmp_path / "kb", INTENTS, {"acme-dev.yaml": ACME, "beta-ops.yaml": BETA})
+    database = tmp_path / "log.sqlite3"
+    store = Store(database, KEY)
+    for question in [
+        "dress code for the operations engineer role?",
+        "parking for the operations engineer role?",
+    ]:
+        store.record_reply(unanswered(question, "beta-ops"), "U0X", "dm")
+    store.record_reply(unanswered("is the Beta office dog friendly", "beta-ops"), "U0X", "dm")
+    store.record_reply(unanswered("which team do operations engineers join at beta", "beta-ops"), "U0X", "dm")
+    clusters = report(knowledge, database)["clusters"]
+    assert sorted(len(c["examples"]) for c in clusters) == [1, 1, 1, 1]
+    by_question = {c["examples"][0]: c for c in clusters}
+    # The role's and company's names are no reason to suggest an intent; the words about teams are.
+    assert by_question["dress code for the operations engineer role?"]["suggestion"] is None
+    assert by_question["which team do operations engineers join at beta"]["suggestion"] == "teams"
