@@ -1,0 +1,175 @@
+"""The matcher on small synthetic knowledge: typos, synonyms, rarity, out of scope, ties, markup, size."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.matcher import TOP_EXAMPLES, Candidate, Matcher, build_synonyms
+
+# Every intent shares the question words ("what", "is", "the"...), so only the topic words tell them apart.
+EXAMPLES = {
+    "salary": ["what is the salary", "how much is the salary", "what is the salary range for the role"],
+    "relocation": ["is relocation offered", "do you cover relocation", "what is the relocation package"],
+    "remote": ["is the role remote", "can I work remotely", "what is the remote policy"],
+    "location": ["where is the office", "what is the office location", "which city is the office in"],
+    "apply": ["how do I apply", "where do I apply for the role", "what is the application link"],
+}
+SYNONYMS = build_synonyms({"salary": ["comp", "pay range"], "remote": ["work from home", "wfh"]})
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(EXAMPLES, SYNONYMS)
+
+
+def top(matcher: Matcher, question: str) -> Candidate:
+    return matcher.rank(question)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("what is the salery", "salary"),
+        ("is relocaton offered", "relocation"),
+        ("can I work remotly", "remote"),
+    ],
+)
+def test_typos_match_the_word_they_misspell(matcher: Matcher, question: str, intent: str) -> None:
+    assert top(matcher, question).intent == intent
+
+
+def test_a_typo_costs_a_little_confidence(matcher: Matcher) -> None:
+    assert 0 < top(matcher, "what is the salery").score < top(matcher, "what is the salary").score
+
+
+def test_only_words_of_four_letters_or_more_are_corrected(matcher: Matcher) -> None:
+    # Under four letters a guess is more often wrong than right ("pay" is not "day").
+    assert top(matcher, "ofice").intent == "location"
+    assert top(matcher, "cty").score == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [("what's the comp", "salary"), ("what is the pay range", "salary"), ("can I work from home", "remote")],
+)
+def test_synonyms_including_phrases_map_to_their_canonical_word(
+    matcher: Matcher, question: str, intent: str
+) -> None:
+    assert top(matcher, question).intent == intent
+
+
+def test_a_synonym_scores_as_its_canonical_word(matcher: Matcher) -> None:
+    assert top(matcher, "wfh?").score == top(matcher, "remote?").score
+
+
+def test_a_rare_shared_word_outweighs_several_common_ones(matcher: Matcher) -> None:
+    # "what is the ... for the role" shares four words with apply's example and only "salary" with salary's.
+    question = "what is the salary for the role"
+    ranking = matcher.rank(question)
+    assert ranking[0].intent == "salary"
+    assert ranking[0].example == "what is the salary range for the role"
+
+
+def test_words_every_intent_uses_single_out_no_intent() -> None:
+    topics = ["salary", "relocation", "visa", "benefits", "equity"]
+    examples = {t: [f"can you tell me about the {t}", f"i would like to know the {t}"] for t in topics}
+    matcher = Matcher(examples, {})
+    common = matcher.rank("can you tell me about the", limit=len(topics))
+    assert len({c.score for c in common}) == 1
+    assert common[0].score < matcher.rank("can you tell me about the visa")[0].score / 1.5
+
+
+def test_an_unrelated_question_scores_far_below_a_related_one(matcher: Matcher) -> None:
+    unrelated = top(matcher, "what's the weather in paris today").score
+    assert unrelated < 0.5 * top(matcher, "what's the salary").score
+    assert top(matcher, "tell me a joke about penguins").score == 0
+
+
+def test_candidates_are_ranked_scored_in_unit_range_and_explained(matcher: Matcher) -> None:
+    ranking = matcher.rank("is relocation part of the package", limit=4)
+    assert len(ranking) == 4
+    assert [c.score for c in ranking] == sorted((c.score for c in ranking), reverse=True)
+    assert all(0 <= c.score <= 1 for c in ranking)
+    assert ranking[0].intent == "relocation"
+    assert ranking[0].example in EXAMPLES["relocation"]
+    assert len({c.intent for c in ranking}) == 4
+
+
+def test_ranking_pads_with_unmatched_intents_up_to_the_limit(matcher: Matcher) -> None:
+    ranking = matcher.rank("salary", limit=len(EXAMPLES))
+    assert sorted(c.intent for c in ranking) == sorted(EXAMPLES)
+    assert [c.score for c in ranking[1:]] == [0.0] * (len(EXAMPLES) - 1)
+
+
+def test_an_exact_example_is_a_confident_match_even_for_an_intent_with_one_example() -> None:
+    matcher = Matcher({"parking": ["is there parking"], "dress_code": ["what is the dress code"]}, {})
+    assert TOP_EXAMPLES > 1  # else this proves nothing
+    assert top(matcher, "is there parking").score > 0.8
+
+
+def test_an_even_tie_is_broken_by_knowledge_order_both_ways() -> None:
+    examples = {"reset_password": ["reset my password"], "change_password": ["change my password"]}
+    forward = Matcher(examples, {}).rank("my password", limit=2)
+    backward = Matcher(dict(reversed(examples.items())), {}).rank("my password", limit=2)
+    assert forward[0].score == forward[1].score > 0
+    assert [c.intent for c in forward] == ["reset_password", "change_password"]
+    assert [c.intent for c in backward] == ["change_password", "reset_password"]
+
+
+def test_a_question_between_two_intents_ranks_both_ahead_of_the_rest(matcher: Matcher) -> None:
+    first, second, third = matcher.rank("remote or relocation", limit=3)
+    assert {first.intent, second.intent} == {"relocation", "remote"}
+    assert third.score < second.score / 2
+
+
+def test_slack_markup_neither_helps_nor_hurts(matcher: Matcher) -> None:
+    plain = top(matcher, "what is the salary range")
+    marked = top(matcher, "<@U024BE7LH> what is the <https://example.com/jobs/1|salary range> <!here>")
+    assert (marked.intent, marked.score) == (plain.intent, plain.score)
+
+
+def test_an_empty_or_punctuation_question_matches_nothing(matcher: Matcher) -> None:
+    for question in ("", "?!", "<@U1>"):
+        assert all(c.score == 0 for c in matcher.rank(question))
+
+
+def test_near_duplicates_across_intents_are_found_and_clean_knowledge_has_none(matcher: Matcher) -> None:
+    assert matcher.confusables() == []
+    examples = {
+        **EXAMPLES,
+        # A recruiter filed an office question under remote, next to location's own wording.
+        "remote": [*EXAMPLES["remote"], "what is the office location exactly"],
+    }
+    found = Matcher(examples, SYNONYMS).confusables()
+    assert [(c.intent, c.example, c.other) for c in found] == [
+        ("remote", "what is the office location exactly", "location")
+    ]
+    assert found[0].other_example == "what is the office location"
+    assert found[0].other_score > found[0].own_score
+
+
+def synthetic_knowledge(intents: int, per_intent: int, seed: int = 7) -> dict[str, list[str]]:
+    """Intents that each own a few topic words, phrased with fillers every intent shares."""
+    rng = random.Random(seed)
+    fillers = ["please", "can you", "i want to", "tell me", "how do i", "what about", "my", "the", "now"]
+    examples: dict[str, list[str]] = {}
+    for i in range(intents):
+        topic = [f"topic{i}word{j}" for j in range(4)]
+        examples[f"intent_{i}"] = [
+            f"{rng.choice(fillers)} {' '.join(rng.sample(topic, 2))} {rng.choice(fillers)} {n}"
+            for n in range(per_intent)
+        ]
+    return examples
+
+
+def test_a_large_knowledge_set_builds_and_ranks_correctly() -> None:
+    examples = synthetic_knowledge(150, 100)
+    matcher = Matcher(examples, {})
+    assert matcher.size == 15_000
+    for i in range(0, 150, 7):
+        ranking = matcher.rank(f"tell me about topic{i}word1 and topic{i}word3 please")
+        assert ranking[0].intent == f"intent_{i}"
+        assert ranking[0].score > 2 * ranking[1].score
+    assert top(matcher, "something nobody has mentioned").score == 0
