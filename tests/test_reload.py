@@ -15,7 +15,7 @@ from bot.knowledge.loader import KnowledgeError
 from bot.knowledge.reload import LiveKnowledge
 from bot.knowledge.yaml_source import Problem
 from tests.fixtures.kb import SALARY_RANGE, copy_bundled, line_of, run_cli
-from tests.fixtures.recruiter import SEED, ChatProcess, wait_for
+from tests.fixtures.recruiter import EXAMPLE, SEED, ChatProcess, multi_posting_knowledge, wait_for
 
 SALARY = "what's the salary range?"
 
@@ -200,3 +200,15 @@ def test_a_question_is_answered_wholly_by_one_version(tmp_path: Path) -> None:
         reader.join()
     assert seen <= {old_reply, new_reply}
     assert seen == {old_reply, new_reply}
+
+
+def test_chat_survives_a_reload_that_removes_its_posting(tmp_path: Path) -> None:
+    knowledge = multi_posting_knowledge(tmp_path / "kb")
+    with ChatProcess("--knowledge", knowledge, "--posting", EXAMPLE) as chat:
+        chat.ask("is relocation covered?", "Up to $5,000")
+        (knowledge / "postings" / f"{EXAMPLE}.yaml").unlink()
+        reply = chat.ask_until("is relocation covered?", "can't answer that any more")
+        assert f"unknown posting '{EXAMPLE}'" in reply
+        chat.ask("still there?", "bot> ")  # and the chat goes on
+    assert chat.process.returncode == 0, chat.stderr
+    assert "Traceback" not in chat.stderr

@@ -28,7 +28,14 @@ from tests.fixtures.recruiter import (
     wait_for,
 )
 from tests.slack.harness import RECRUITER_CHANNEL, action_ids, blocks_of, button, shown_text
-from tests.slack_standin import BOT_USER_ID, CANDIDATE_ID, app_mention, block_actions, event_callback
+from tests.slack_standin import (
+    BOT_USER_ID,
+    CANDIDATE_ID,
+    app_home_opened,
+    app_mention,
+    block_actions,
+    event_callback,
+)
 
 ROLE_BUTTONS = ["pick_posting_0", "pick_posting_1"]  # Backend Engineer, Data Engineer: sorted by title
 EXAMPLE_RELOCATION = "Up to $5,000 of moving costs are covered."
@@ -237,3 +244,31 @@ def test_the_database_path_is_created_on_first_use(app: SlackApp) -> None:
     assert app.database.is_file()
     assert rows(app, "PRAGMA user_version") == [(1,)]
     assert Path(app.database).parent.name == "data"
+
+
+# ---- surfaces with no question ---------------------------------------------------------------------------
+
+
+def test_help_asks_which_role_then_shows_that_roles_topics(app: SlackApp) -> None:
+    name = fresh("help")
+    ask = app.command("", name, channel=fresh("C"))
+    assert action_ids(ask) == ROLE_BUTTONS
+    data_engineer = button(ask, "pick_posting_1")
+    click = block_actions("pick_posting_1", data_engineer["value"], response_url=app.api.response_url(name))
+    click.data["container"]["is_ephemeral"] = True
+    app.send(click)
+    help_reply = app.api.wait_for_response(name, count=2)[-1]
+    assert "*Data Engineer* posting at Example Data Co." in shown_text(help_reply)
+    assert "On-call" in shown_text(help_reply)  # the posting's own intent is one of its topics
+
+
+def test_help_in_a_tied_channel_is_for_its_posting(app: SlackApp) -> None:
+    reply = app.command("", fresh("help"), channel=EXAMPLE_CHANNEL)
+    assert "*Data Engineer* posting at Example Data Co." in shown_text(reply)
+
+
+def test_the_app_home_opens_with_several_postings(app: SlackApp) -> None:
+    user = fresh("U")
+    app.send(event_callback(app_home_opened(user=user)))
+    [call] = app.api.wait_for("views.publish", predicate=lambda c: c.params.get("user_id") == user)
+    assert "Backend Engineer at Pinterest" in json.dumps(call.params["view"])
