@@ -27,7 +27,7 @@ def edit_settings(text: str, values: Mapping[str, float]) -> str:
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if any(_FLOW.match(line) for line in lines):
         raise SettingsEditError("settings is written inline ({...}); write it as a block to have it edited")
-    start = next((i for i, line in enumerate(lines) if _BLOCK.match(line)), None)
+    start = next((i for i, line in enumerate(lines) if _BLOCK.match(line.rstrip("\r\n"))), None)
     if start is None:
         at = next((i for i, line in enumerate(lines) if _TOP_LEVEL_KEY.match(line)), len(lines))
         block = [f"settings:{newline}", *(f"  {k}: {_format(v)}{newline}" for k, v in values.items())]
