@@ -41,6 +41,8 @@ TYPO_CACHE_SIZE = 50_000  # typos are open-ended and the bot runs for weeks
 
 Phrase = tuple[str, ...]
 
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -143,8 +145,9 @@ class Matcher:
         return len(self._texts)
 
     def features(self, text: str) -> list[str]:
-        """Normalised, synonym-mapped, stemmed words of `text`."""
-        return [stem(word) for word in self._apply_synonyms(text_tokens(text))]
+        """Normalised, synonym-mapped, stemmed words of `text`, every digit written as 0."""
+        # Numbers match by shape ("3pm" and "8pm", "$95k" and "$120k"); synonyms such as "h1b" go first.
+        return [stem(word.translate(_DIGITS_AS_ZERO)) for word in self._apply_synonyms(text_tokens(text))]
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """Intents best first, each with a confidence in [0, 1] and its best example."""
