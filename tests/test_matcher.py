@@ -130,6 +130,12 @@ def test_slack_markup_neither_helps_nor_hurts(matcher: Matcher) -> None:
     assert (marked.intent, marked.score) == (plain.intent, plain.score)
 
 
+def test_numbers_match_by_shape() -> None:
+    matcher = Matcher({"alarm": ["wake me up at 6am"], "timer": ["set a timer for 10 minutes"]}, {})
+    assert top(matcher, "wake me up at 7am") == top(matcher, "wake me up at 6am")
+    assert top(matcher, "a timer for 25 minutes").intent == "timer"
+
+
 def test_an_empty_or_punctuation_question_matches_nothing(matcher: Matcher) -> None:
     for question in ("", "?!", "<@U1>"):
         assert all(c.score == 0 for c in matcher.rank(question))
@@ -150,13 +156,18 @@ def test_near_duplicates_across_intents_are_found_and_clean_knowledge_has_none(m
     assert found[0].other_score > found[0].own_score
 
 
+def word(i: int, j: int) -> str:
+    """A made-up word of letters only (the matcher reads every digit as 0)."""
+    return "".join("bcdfghjklm"[int(digit)] for digit in f"{i:03d}") + "aeio"[j] + "x"
+
+
 def synthetic_knowledge(intents: int, per_intent: int, seed: int = 7) -> dict[str, list[str]]:
     """Intents that each own a few topic words, phrased with fillers every intent shares."""
     rng = random.Random(seed)
     fillers = ["please", "can you", "i want to", "tell me", "how do i", "what about", "my", "the", "now"]
     examples: dict[str, list[str]] = {}
     for i in range(intents):
-        topic = [f"topic{i}word{j}" for j in range(4)]
+        topic = [word(i, j) for j in range(4)]
         examples[f"intent_{i}"] = [
             f"{rng.choice(fillers)} {' '.join(rng.sample(topic, 2))} {rng.choice(fillers)} {n}"
             for n in range(per_intent)
@@ -169,7 +180,7 @@ def test_a_large_knowledge_set_builds_and_ranks_correctly() -> None:
     matcher = Matcher(examples, {})
     assert matcher.size == 15_000
     for i in range(0, 150, 7):
-        ranking = matcher.rank(f"tell me about topic{i}word1 and topic{i}word3 please")
+        ranking = matcher.rank(f"tell me about {word(i, 1)} and {word(i, 3)} please")
         assert ranking[0].intent == f"intent_{i}"
         assert ranking[0].score > 2 * ranking[1].score
     assert top(matcher, "something nobody has mentioned").score == 0
