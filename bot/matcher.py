@@ -153,18 +153,36 @@ class Matcher:
         """Intents best first, each with a confidence in [0, 1] and its best example."""
         if not self.intent_ids:
             return []
-        return self._rank(self._query(question), limit)
+        scores, best_example = self._scores(self._query(question))
+        # Best first; equal scores keep the knowledge's intent order, so ties are reproducible.
+        ranked = sorted(best_example, key=lambda i: (-scores[i], i))
+        candidates = [
+            Candidate(self.intent_ids[i], round(float(scores[i]), 4), self._texts[best_example[i]])
+            for i in ranked[:limit]
+        ]
+        if len(candidates) < limit:
+            seen = {c.intent for c in candidates}
+            candidates.extend(c for c in self._zero(limit) if c.intent not in seen)
+        return candidates[:limit]
 
     def confusables(self) -> list[Confusable]:
         """Examples that, asked word for word, rank another intent above their own."""
         found = []
         for row, text in enumerate(self._texts):
-            own = self.intent_ids[self._example_intent[row]]
-            ranking = self.rank(text, len(self.intent_ids))
-            if ranking[0].intent != own:
-                own_score = next(c.score for c in ranking if c.intent == own)
-                top = ranking[0]
-                found.append(Confusable(own, text, top.intent, top.example, own_score, top.score))
+            own = int(self._example_intent[row])
+            scores, best_example = self._scores(self._query(text))
+            top = int(np.argmax(scores))  # the first of equals, as in `rank`
+            if scores[top] > scores[own]:
+                found.append(
+                    Confusable(
+                        intent=self.intent_ids[own],
+                        example=text,
+                        other=self.intent_ids[top],
+                        other_example=self._texts[best_example[top]],
+                        own_score=round(float(scores[own]), 4),
+                        other_score=round(float(scores[top]), 4),
+                    )
+                )
         return found
 
     # ---- scoring --------------------------------------------------------------------------------------
@@ -184,9 +202,10 @@ class Matcher:
         similarity = np.fromiter(matched.values(), dtype=np.float64, count=len(matched))
         return _Query(columns, similarity, weight)
 
-    def _rank(self, query: _Query, limit: int) -> list[Candidate]:
+    def _scores(self, query: _Query) -> tuple[np.ndarray, dict[int, int]]:
+        """Every intent's score, and the best example row of each intent the question shares a word with."""
         if not len(query.columns):
-            return self._zero(limit)
+            return np.zeros(len(self.intent_ids)), {}
         overlap = np.zeros(len(self._texts), dtype=np.float64)
         for column, similarity in zip(query.columns.tolist(), query.similarity.tolist(), strict=True):
             overlap[self._postings[column]] += self._idf[column] * similarity
@@ -208,18 +227,7 @@ class Matcher:
         )
         scores = nearest * self._profile(query) ** PROFILE_POWER
 
-        present = intents[starts]
-        best_example = dict(zip(present.tolist(), rows[starts].tolist(), strict=True))
-        # Best first; equal scores keep the knowledge's intent order, so ties are reproducible.
-        ranked = sorted(present.tolist(), key=lambda i: (-scores[i], i))
-        candidates = [
-            Candidate(self.intent_ids[i], round(float(scores[i]), 4), self._texts[best_example[i]])
-            for i in ranked[:limit]
-        ]
-        if len(candidates) < limit:
-            seen = {c.intent for c in candidates}
-            candidates.extend(c for c in self._zero(limit) if c.intent not in seen)
-        return candidates[:limit]
+        return scores, dict(zip(intents[starts].tolist(), rows[starts].tolist(), strict=True))
 
     def _profile(self, query: _Query) -> np.ndarray:
         """Posterior over intents from the question's known words, each weighted by its match similarity."""
