@@ -71,11 +71,11 @@ def chat(
             pending = which_role = None
             say(f"bot> Sorry, I can't answer that any more: {exc.args[0]}.\n")
             continue
-        if store is not None:
-            store.record_reply(reply, user=None, surface="chat")
         pending = reply if reply.suggestions else None
         say(f"bot> {_show(reply)}\n")
         stdout.flush()
+        if store is not None:  # after the reply: a locked database must not keep anyone waiting
+            store.record_reply(reply, user=None, surface="chat")
 
 
 def _greeting(knowledge: Knowledge, posting_id: str | None) -> str:
