@@ -81,9 +81,10 @@ def test_words_every_intent_uses_single_out_no_intent() -> None:
     assert common[0].score < matcher.rank("can you tell me about the visa")[0].score / 1.5
 
 
-def test_an_unrelated_question_scores_far_below_a_related_one(matcher: Matcher) -> None:
+def test_an_unrelated_question_scores_well_below_the_same_words_about_a_topic(matcher: Matcher) -> None:
+    # Same sentence, one word changed: "weather" is no topic of this knowledge, "salary" is.
     unrelated = top(matcher, "what's the weather in paris today").score
-    assert unrelated < 0.5 * top(matcher, "what's the salary").score
+    assert unrelated < 0.6 * top(matcher, "what's the salary in paris today").score
     assert top(matcher, "tell me a joke about penguins").score == 0
 
 
