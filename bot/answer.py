@@ -102,6 +102,11 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
     if len(answered) >= 2 and min(c.score for c in answered) >= whole.top.score:
         parts = [_render(knowledge, posting, c) for c in answered]
         return _answered(question, posting, parts, whole.ranking)
+    # "thanks! one more thing, is relocation covered?": the small talk drags the whole message below the
+    # threshold, while the question in it stands on its own.
+    if answered and whole.outcome != "answered":
+        parts = [_render(knowledge, posting, c) for c in answered]
+        return _answered(question, posting, parts, whole.ranking)
     if whole.outcome == "answered":
         return _answered(question, posting, [_render(knowledge, posting, whole.top)], whole.ranking)
     if whole.outcome == "did_you_mean":

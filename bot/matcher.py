@@ -138,6 +138,7 @@ class Matcher:
         # log P(word | intent), each intent's examples pooled; smoothing spreads a little over the vocabulary.
         pooled = counts.sum(axis=0) + PROFILE_SMOOTHING * max(len(self.vocab), 1)
         self._log_profile = np.log((counts + PROFILE_SMOOTHING) / pooled)
+        self._typo_targets, self._typo_columns = self._typo_vocabulary()
         self._typo_cache: dict[str, tuple[int, float] | None] = {}
 
     @property
@@ -257,6 +258,21 @@ class Matcher:
                 i += 1
         return out
 
+    def _typo_vocabulary(self) -> tuple[list[str], list[int]]:
+        """Words a typo may be corrected to, with the column each stands for.
+
+        Besides the vocabulary, the one-word synonyms whose canonical word is known: "compensaton" is a typo
+        of "compensation", which the knowledge maps to "salary", so it counts as "salary".
+        """
+        targets, columns = list(self.vocab), list(range(len(self.vocab)))
+        for source, target in self.synonyms.items():
+            if len(source) == 1 and len(target) == 1:
+                column = self._vocab_index.get(stem(target[0]))
+                if column is not None and stem(source[0]) not in self._vocab_index:
+                    targets.append(stem(source[0]))
+                    columns.append(column)
+        return targets, columns
+
     def _resolve(self, feature: str) -> tuple[int, float] | None:
         """Vocabulary column and similarity for a question word: exact, else its nearest typo match."""
         column = self._vocab_index.get(feature)
@@ -268,7 +284,7 @@ class Matcher:
             if len(self._typo_cache) > TYPO_CACHE_SIZE:
                 self._typo_cache.clear()
             best = process.extractOne(
-                feature, self.vocab, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
+                feature, self._typo_targets, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
             )
-            self._typo_cache[feature] = (best[2], best[1] / 100) if best else None
+            self._typo_cache[feature] = (self._typo_columns[best[2]], best[1] / 100) if best else None
         return self._typo_cache[feature]

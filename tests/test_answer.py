@@ -193,6 +193,15 @@ def test_greetings_are_dropped_when_a_real_question_comes_too(
     assert "Hi!" not in reply.text and "welcome" not in reply.text
 
 
+def test_a_clear_question_inside_a_rambling_message_is_still_answered(bundled: Knowledge) -> None:
+    # Whole, the small talk drags the message below the threshold; the question in it stands on its own.
+    question = "thanks so much, that was useful! one last thing before I go, is relocation covered?"
+    whole = bundled.posting().matcher.rank(question)[0]
+    assert whole.score < bundled.settings.threshold
+    reply = ask(bundled, question)
+    assert reply.outcome == "answered" and reply.intents == ["relocation"]
+
+
 @pytest.mark.parametrize(("question", "intent"), [("good morning", "greeting"), ("thank you!", "thanks")])
 def test_a_greeting_alone_is_answered(bundled: Knowledge, question: str, intent: str) -> None:
     assert ask(bundled, question).intents == [intent]

@@ -40,6 +40,12 @@ def test_typos_match_the_word_they_misspell(matcher: Matcher, question: str, int
     assert top(matcher, question).intent == intent
 
 
+def test_a_typo_of_a_synonym_counts_as_its_canonical_word(matcher: Matcher) -> None:
+    # "comp" is a synonym of "salary" and appears in no example; "compp" is a typo of it.
+    assert "comp" not in matcher.vocab
+    assert top(matcher, "what is the compp").intent == "salary"
+
+
 def test_a_typo_costs_a_little_confidence(matcher: Matcher) -> None:
     assert 0 < top(matcher, "what is the salery").score < top(matcher, "what is the salary").score
 
