@@ -53,6 +53,9 @@ class Reply:
     candidates: list[Candidate] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     handoff: bool = False  # a recruiter should follow up (asked for one, or the posting is silent)
+    # How to reach a recruiter, when the posting is silent. It ends `text`; Slack alerts recruiters
+    # instead and says so, so it renders `parts` without this.
+    offer: str | None = None
 
     @property
     def intents(self) -> list[str]:
@@ -101,14 +104,16 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
     # question that merely contains "and" or a comma matches best whole.
     if len(answered) >= 2 and min(c.score for c in answered) >= whole.top.score:
         parts = [_render(knowledge, posting, c) for c in answered]
-        return _answered(question, posting, parts, whole.ranking)
+        return _answered(knowledge, question, posting, parts, whole.ranking)
     # "thanks! one more thing, is relocation covered?": the small talk drags the whole message below the
     # threshold, while the question in it stands on its own.
     if answered and whole.outcome != "answered":
         parts = [_render(knowledge, posting, c) for c in answered]
-        return _answered(question, posting, parts, whole.ranking)
+        return _answered(knowledge, question, posting, parts, whole.ranking)
     if whole.outcome == "answered":
-        return _answered(question, posting, [_render(knowledge, posting, whole.top)], whole.ranking)
+        return _answered(
+            knowledge, question, posting, [_render(knowledge, posting, whole.top)], whole.ranking
+        )
     if whole.outcome == "did_you_mean":
         return _did_you_mean(knowledge, question, posting, whole.ranking)
     return Reply(
@@ -174,17 +179,25 @@ def _missing_text(knowledge: Knowledge, posting: PostingKnowledge, intent: Compi
     return knowledge.messages["missing"].render({**posting.facts, "topic": intent.topic})
 
 
-def _answered(question: str, posting: PostingKnowledge, parts: list[Part], ranking: list[Candidate]) -> Reply:
+def _answered(
+    knowledge: Knowledge,
+    question: str,
+    posting: PostingKnowledge,
+    parts: list[Part],
+    ranking: list[Candidate],
+) -> Reply:
     handoff = any(p.missing or posting.intents[p.intent].handoff for p in parts)
+    offer = _message(knowledge, posting, "offer") if any(p.missing for p in parts) else None
     return Reply(
         question=question,
         posting=posting.posting.id,
         outcome="answered",
-        text="\n\n".join(p.text for p in parts),
+        text="\n\n".join([*(p.text for p in parts), *([offer] if offer else [])]),
         confidence=min(p.confidence for p in parts),
         parts=parts,
         candidates=ranking,
         handoff=handoff,
+        offer=offer,
     )
 
 

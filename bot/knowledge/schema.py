@@ -37,9 +37,10 @@ class MatchSettings(Strict):
 class Messages(Strict):
     """Replies that aren't tied to one intent. `{topic}` is the intent's topic; other fields are facts."""
 
-    missing: NonEmptyText = (
-        "The posting doesn't say anything about {topic}. I can ask the recruiter for you — "
-        'just say "talk to a recruiter".'
+    missing: NonEmptyText = "The posting doesn't say anything about {topic}."
+    offer: NonEmptyText = Field(
+        'A recruiter can tell you — just say "talk to a recruiter".',
+        description="follows a 'posting doesn't say' reply where no recruiter has been alerted (chat, ask)",
     )
     out_of_scope: NonEmptyText = (
         "Sorry, I can only answer questions about the {title} posting at {company}. "

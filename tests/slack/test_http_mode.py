@@ -322,6 +322,8 @@ def test_a_question_the_posting_is_silent_on_is_handed_off(app: App) -> None:
     [reply] = app.replies(channel)
     assert "doesn't say anything about visa sponsorship" in reply.params["text"]
     assert "a recruiter will follow up" in reply.params["text"]
+    # The recruiters were alerted, so the chat's "say 'talk to a recruiter'" offer would contradict it.
+    assert "talk to a recruiter" not in shown_text(reply)
 
 
 def test_out_of_scope_gets_a_fallback_with_topics_never_a_posting_answer(app: App) -> None:
