@@ -28,6 +28,11 @@ check: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/posting-bot eval ../shared/eval/posting-questions-dev.yaml
+	$(BIN)/posting-bot eval eval/holdout-questions.yaml
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.clinc150
+	$(BIN)/python -m bench.slack_latency
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
