@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.answer import answer
 from bot.knowledge.loader import INTENTS_FILE, Knowledge, KnowledgeError, load_knowledge
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 EXIT_PROBLEMS = 1  # the input (knowledge, cases) has problems
 EXIT_USAGE = 2  # the command can't run as asked
+
+_K = TypeVar("_K")  # what the knowledge is loaded as: a Knowledge, or a LiveKnowledge that reloads
 
 
 class CliError(Exception):
@@ -113,11 +115,17 @@ def _knowledge_dir(args: argparse.Namespace) -> Path:
 
 
 def _load(args: argparse.Namespace) -> Knowledge:
+    return _loaded(args, load_knowledge)
+
+
+def _loaded(args: argparse.Namespace, load: Callable[[Path], _K]) -> _K:
+    """`load(directory)`, or every problem printed and a CliError: with broken knowledge at the start,
+    there is nothing good to fall back on."""
     directory = _knowledge_dir(args)
     if not directory.is_dir():
         raise CliError(f"knowledge directory not found: {directory}")
     try:
-        return load_knowledge(directory)
+        return load(directory)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -280,21 +288,10 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _live(args: argparse.Namespace) -> LiveKnowledge:
-    """The knowledge a long-running command answers from, reloaded as it is edited. Broken at the start,
-    there is nothing good to fall back on: every problem is printed and the command exits."""
+    """The knowledge a long-running command answers from, reloaded as it is edited."""
     from bot.knowledge.reload import LiveKnowledge
 
-    directory = _knowledge_dir(args)
-    if not directory.is_dir():
-        raise CliError(f"knowledge directory not found: {directory}")
-    try:
-        return LiveKnowledge(directory)
-    except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        raise CliError(
-            f"{len(exc.problems)} problem(s) in {directory}; nothing loaded", EXIT_PROBLEMS
-        ) from exc
+    return _loaded(args, LiveKnowledge)
 
 
 def _log_to_stderr(level: str) -> None:

@@ -89,39 +89,29 @@ class Template:
 
     def paths(self) -> set[str]:
         """Every fact path the template mentions."""
-        found: set[str] = set()
-
-        def walk(nodes: tuple[Node, ...]) -> None:
-            for node in nodes:
-                if isinstance(node, Field):
-                    found.add(node.path)
-                elif isinstance(node, If):
-                    found.add(node.path)
-                    walk(node.then)
-                    walk(node.otherwise)
-
-        walk(self.nodes)
-        return found
+        return _paths(self.nodes, tested=True)
 
     def printed(self) -> set[str]:
         """Fact paths the template prints, as opposed to those it only tests with `{if}`."""
-        found: set[str] = set()
-
-        def walk(nodes: tuple[Node, ...]) -> None:
-            for node in nodes:
-                if isinstance(node, Field):
-                    found.add(node.path)
-                elif isinstance(node, If):
-                    walk(node.then)
-                    walk(node.otherwise)
-
-        walk(self.nodes)
-        return found
+        return _paths(self.nodes, tested=False)
 
     def render(self, facts: Mapping[str, Any]) -> str:
         """Fill in facts; raises MissingFact when a needed fact is absent."""
         # A skipped `{if}` leaves two spaces side by side; tidy them rather than burden every template.
         return _SPACES.sub(" ", _render(self.nodes, facts)).strip()
+
+
+def _paths(nodes: tuple[Node, ...], tested: bool) -> set[str]:
+    """The fact paths `nodes` print, and with `tested` also those their `{if}`s test."""
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, Field):
+            found.add(node.path)
+        elif isinstance(node, If):
+            if tested:
+                found.add(node.path)
+            found |= _paths(node.then, tested) | _paths(node.otherwise, tested)
+    return found
 
 
 def parse(source: str) -> Template:

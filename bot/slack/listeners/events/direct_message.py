@@ -7,9 +7,7 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot.slack.asked import Asked
-from bot.slack.conversation import answer_event
-from bot.slack.services import services_of
+from bot.slack.listeners.events.candidate_message import answer_candidate_message
 
 
 def is_candidate_message(event: dict[str, Any]) -> bool:
@@ -25,21 +23,4 @@ def is_candidate_message(event: dict[str, Any]) -> bool:
 def direct_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext, logger: Logger) -> None:
     if not is_candidate_message(event):
         return
-    try:
-        asked = Asked(
-            user=event["user"],
-            text=event.get("text") or "",
-            surface="dm",
-            channel=event["channel"],
-            message_ts=event["ts"],
-            thread_ts=event.get("thread_ts"),
-        )
-        answer_event(services_of(context), body.get("event_id"), asked)
-    except Exception:
-        logger.exception(
-            "could not answer DM %s from %s in %s (event %s)",
-            event.get("ts"),
-            event.get("user"),
-            event.get("channel"),
-            body.get("event_id"),
-        )
+    answer_candidate_message(event, body, context, logger, "dm")
