@@ -6,6 +6,7 @@ test passes, and its log goes to a file the tests read.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from tests.conftest import ROOT
-from tests.slack_standin import ApiCall
+from tests.slack_standin import ApiCall, FakeSlackWebAPI
 
 BOT_TOKEN = "xoxb-e2e-bot-token"
 APP_TOKEN = "xapp-1-e2e-app-token"
@@ -165,3 +166,29 @@ def shown_text(call: ApiCall) -> str:
 
 def to_channel(channel: str) -> Callable[[ApiCall], bool]:
     return lambda call: call.params.get("channel") == channel and call.status == 200
+
+
+def conversation_ids(tag: str) -> Callable[[str], str]:
+    """`fresh(prefix)` for one test module: a conversation ID no other test uses, `tag` telling modules'
+    IDs apart in a log."""
+    count = itertools.count(1)
+    return lambda prefix: f"{prefix}0{tag}{next(count):04d}"
+
+
+MARKER = "is relocation covered"
+MARKER_ANSWER = "Relocation assistance is not provided."
+
+
+def settle(api: FakeSlackWebAPI, channel: str, dm: Callable[[str, str], object]) -> list[ApiCall]:
+    """The app's posts in `channel` once it has caught up: a marker question sent last (`dm(text,
+    channel)`) is answered. The marker's own answer is left out, so a conversation the app ignored
+    settles to [].
+    """
+    dm(MARKER, channel)
+    in_channel = to_channel(channel)
+    api.wait_for(
+        "chat.postMessage", predicate=lambda c: in_channel(c) and c.params.get("text") == MARKER_ANSWER
+    )
+    time.sleep(0.2)  # anything still queued for an earlier delivery lands in this grace period
+    posts = api.calls("chat.postMessage")
+    return [c for c in posts if in_channel(c) and c.params.get("text") != MARKER_ANSWER]

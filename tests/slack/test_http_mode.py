@@ -7,7 +7,6 @@ while the earlier one was not.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +24,9 @@ from tests.slack.harness import (
     blocks_of,
     button,
     buttons_in,
+    conversation_ids,
     get,
+    settle,
     shown_text,
     to_channel,
 )
@@ -50,12 +51,7 @@ from tests.slack_standin import (
 )
 from tests.slack_standin.fixtures import free_port
 
-_ids = itertools.count(1)
-
-
-def fresh(prefix: str) -> str:
-    """A conversation ID no other test uses."""
-    return f"{prefix}0T{next(_ids):04d}"
+fresh = conversation_ids("T")
 
 
 @dataclass
@@ -76,24 +72,7 @@ class App:
         return self.api.wait_for("chat.postMessage", count, timeout, predicate=to_channel(channel))
 
     def settle(self, channel: str) -> list[ApiCall]:
-        """The app's posts in `channel` once it has caught up: a marker question sent last is answered.
-
-        The marker's own answer is left out, so a conversation the app ignored settles to [].
-        """
-        self.dm(MARKER, channel)
-        self.api.wait_for(
-            "chat.postMessage", predicate=lambda c: to_channel(channel)(c) and _is_marker_answer(c)
-        )
-        time.sleep(0.2)  # anything still queued for an earlier event lands in this grace period
-        posts = self.api.calls("chat.postMessage")
-        return [c for c in posts if to_channel(channel)(c) and not _is_marker_answer(c)]
-
-
-MARKER = "is relocation covered"
-
-
-def _is_marker_answer(call: ApiCall) -> bool:
-    return call.params.get("text") == "Relocation assistance is not provided."
+        return settle(self.api, channel, self.dm)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ on `/posting reload` and `/posting report`."""
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -27,7 +26,14 @@ from tests.fixtures.recruiter import (
     slack_app,
     wait_for,
 )
-from tests.slack.harness import RECRUITER_CHANNEL, action_ids, blocks_of, button, shown_text
+from tests.slack.harness import (
+    RECRUITER_CHANNEL,
+    action_ids,
+    blocks_of,
+    button,
+    conversation_ids,
+    shown_text,
+)
 from tests.slack_standin import (
     BOT_USER_ID,
     CANDIDATE_ID,
@@ -41,11 +47,7 @@ ROLE_BUTTONS = ["pick_posting_0", "pick_posting_1"]  # Backend Engineer, Data En
 EXAMPLE_RELOCATION = "Up to $5,000 of moving costs are covered."
 SEED_RELOCATION = "Relocation assistance is not provided for this role."
 
-_ids = itertools.count(1)
-
-
-def fresh(prefix: str) -> str:
-    return f"{prefix}0R{next(_ids):04d}"
+fresh = conversation_ids("R")
 
 
 @pytest.fixture(scope="module")

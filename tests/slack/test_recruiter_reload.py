@@ -4,7 +4,6 @@ ADMIN_CHANNEL once; the fix goes live. And a question log that can't be written 
 
 from __future__ import annotations
 
-import itertools
 import time
 from pathlib import Path
 
@@ -23,15 +22,11 @@ from tests.fixtures.recruiter import (
     slack_app,
     wait_for,
 )
-from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, blocks_of
+from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, blocks_of, conversation_ids
 from tests.slack_standin import ApiCall
 
 SALARY = "what's the salary range?"
-_ids = itertools.count(1)
-
-
-def fresh(prefix: str) -> str:
-    return f"{prefix}0L{next(_ids):04d}"
+fresh = conversation_ids("L")
 
 
 def salary_reply(app: SlackApp) -> str:

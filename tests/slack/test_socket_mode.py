@@ -6,8 +6,6 @@ or the app never finds the stand-in's websocket.
 
 from __future__ import annotations
 
-import itertools
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +20,8 @@ from tests.slack.harness import (
     BotProcess,
     action_ids,
     button,
+    conversation_ids,
+    settle,
     to_channel,
 )
 from tests.slack_standin import (
@@ -39,11 +39,7 @@ from tests.slack_standin import (
     slash_command,
 )
 
-_ids = itertools.count(1)
-
-
-def fresh(prefix: str) -> str:
-    return f"{prefix}0S{next(_ids):04d}"
+fresh = conversation_ids("S")
 
 
 @dataclass
@@ -63,18 +59,7 @@ class App:
         return self.api.wait_for("chat.postMessage", count, timeout=10, predicate=to_channel(channel))
 
     def settle(self, channel: str) -> list[ApiCall]:
-        """The app's posts in `channel` once a marker question sent last is answered (marker left out)."""
-        self.dm("is relocation covered", channel)
-        marker = "Relocation assistance is not provided."
-        self.api.wait_for(
-            "chat.postMessage", predicate=lambda c: to_channel(channel)(c) and c.params["text"] == marker
-        )
-        time.sleep(0.2)  # anything still queued for an earlier envelope lands in this grace period
-        return [
-            c
-            for c in self.api.calls("chat.postMessage")
-            if to_channel(channel)(c) and c.params["text"] != marker
-        ]
+        return settle(self.api, channel, self.dm)
 
 
 @pytest.fixture(scope="module")

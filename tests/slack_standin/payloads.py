@@ -105,10 +105,13 @@ def url_verification(challenge: str = "challenge-token") -> SlackPayload:
     return SlackPayload("events_api", data)
 
 
-def _message(text: str, user: str, channel: str, channel_type: str, ts: str | None) -> dict[str, Any]:
+def _posted(
+    event_type: str, text: str, user: str, channel: str, ts: str | None, thread_ts: str | None = None
+) -> dict[str, Any]:
+    """What every event about a posted message carries."""
     ts = ts or new_ts()
-    return {
-        "type": "message",
+    event: dict[str, Any] = {
+        "type": event_type,
         "client_msg_id": str(uuid.uuid4()),
         "text": text,
         "user": user,
@@ -116,8 +119,16 @@ def _message(text: str, user: str, channel: str, channel_type: str, ts: str | No
         "team": TEAM_ID,
         "channel": channel,
         "event_ts": ts,
-        "channel_type": channel_type,
     }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def _message(
+    text: str, user: str, channel: str, channel_type: str, ts: str | None, thread_ts: str | None = None
+) -> dict[str, Any]:
+    return {**_posted("message", text, user, channel, ts, thread_ts), "channel_type": channel_type}
 
 
 def dm_message(
@@ -129,10 +140,7 @@ def dm_message(
     thread_ts: str | None = None,
 ) -> dict[str, Any]:
     """A person's message in their DM with the bot (`message.im`)."""
-    event = _message(text, user, channel, "im", ts)
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    return event
+    return _message(text, user, channel, "im", ts, thread_ts)
 
 
 def channel_message(
@@ -151,20 +159,7 @@ def app_mention(
     thread_ts: str | None = None,
 ) -> dict[str, Any]:
     """An @mention of the bot. `text` is the full text, so include the mention: `f"<@{BOT_USER_ID}> hi"`."""
-    ts = ts or new_ts()
-    event: dict[str, Any] = {
-        "type": "app_mention",
-        "client_msg_id": str(uuid.uuid4()),
-        "text": text,
-        "user": user,
-        "ts": ts,
-        "team": TEAM_ID,
-        "channel": channel,
-        "event_ts": ts,
-    }
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    return event
+    return _posted("app_mention", text, user, channel, ts, thread_ts)
 
 
 def app_home_opened(*, user: str = CANDIDATE_ID, tab: str = "home") -> dict[str, Any]:
