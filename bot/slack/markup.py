@@ -56,11 +56,7 @@ def escape(text: str) -> str:
 
 def echo(text: str, limit: int) -> str:
     """A candidate's text made safe to show: plain, escaped, and at most `limit` characters long."""
-    plain = " ".join(to_plain(text).split())
-    escaped = escape(plain)
-    if len(escaped) <= limit:
-        return escaped
-    return fit(escaped, limit)
+    return fit(escape(" ".join(to_plain(text).split())), limit)
 
 
 def fit(escaped: str, limit: int) -> str:

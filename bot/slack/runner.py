@@ -64,16 +64,15 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
             "(or set SLACK_APP_TOKEN for Socket Mode)"
         )
     base_url = _base_url(settings.slack_api_base_url)
-    if settings.recruiter_channel and not _CHANNEL_ID.match(settings.recruiter_channel):
-        raise ConfigError(
-            f"RECRUITER_CHANNEL must be a channel ID such as C0123ABCD, not {settings.recruiter_channel!r} "
-            "(channel details → About → Channel ID)"
-        )
-    if settings.admin_channel and not _CHANNEL_ID.match(settings.admin_channel):
-        raise ConfigError(
-            f"ADMIN_CHANNEL must be a channel ID such as C0123ABCD, not {settings.admin_channel!r} "
-            "(channel details → About → Channel ID)"
-        )
+    for name, channel in (
+        ("RECRUITER_CHANNEL", settings.recruiter_channel),
+        ("ADMIN_CHANNEL", settings.admin_channel),
+    ):
+        if channel and not _CHANNEL_ID.match(channel):
+            raise ConfigError(
+                f"{name} must be a channel ID such as C0123ABCD, not {channel!r} "
+                "(channel details → About → Channel ID)"
+            )
     _check_posting(settings, knowledge)
 
     identity = _sign_in(bot_token, app_token, base_url)
