@@ -80,6 +80,12 @@ class Knowledge:
             raise KeyError(f"unknown posting '{posting_id}' (known: {known})") from None
 
 
+def posting_files(directory: Path) -> list[Path]:
+    """The posting files a knowledge directory is loaded from, in load order."""
+    folder = directory / POSTINGS_DIR
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+
+
 def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> Knowledge:
     """Load and validate a knowledge directory; raises KnowledgeError listing every problem.
 
@@ -171,9 +177,8 @@ class _Loader:
             return None
 
     def _load_postings(self) -> list[tuple[YamlDocument, Posting]]:
-        folder = self.directory / POSTINGS_DIR
         loaded: list[tuple[YamlDocument, Posting]] = []
-        for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        for path in posting_files(self.directory):
             doc = self._read(path)
             posting = self._validate(doc, Posting) if doc else None
             # Checked on the raw data so a misnamed file is reported alongside its other problems.

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import watchfiles
 
-from bot.knowledge.loader import INTENTS_FILE, POSTINGS_DIR, Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge.loader import INTENTS_FILE, Knowledge, KnowledgeError, load_knowledge, posting_files
 from bot.knowledge.yaml_source import Problem
 
 log = logging.getLogger(__name__)
@@ -179,9 +179,7 @@ class LiveKnowledge:
 def _fingerprint(directory: Path) -> str:
     """A digest of exactly the files the loader reads; equal digests load to equal knowledge."""
     digest = hashlib.sha256()
-    folder = directory / POSTINGS_DIR
-    paths = [directory / INTENTS_FILE, *sorted(folder.glob("*.yaml")), *sorted(folder.glob("*.yml"))]
-    for path in paths:
+    for path in [directory / INTENTS_FILE, *posting_files(directory)]:
         digest.update(str(path.relative_to(directory)).encode() + b"\0")
         try:
             digest.update(path.read_bytes())
