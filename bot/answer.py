@@ -33,6 +33,7 @@ class Part:
     confidence: float
     example: str  # the knowledge example that matched best
     missing: bool  # the posting doesn't state what was asked
+    handoff: bool = False  # a recruiter should follow up: the posting is silent, or a person was asked for
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,8 @@ def _render(knowledge: Knowledge, posting: PostingKnowledge, candidate: Candidat
         text, missing = intent.answer.render(posting.facts), False
     except MissingFact:
         text, missing = _missing_text(knowledge, posting, intent), True
-    return Part(intent.id, intent.label, text, candidate.score, candidate.example, missing)
+    handoff = missing or intent.handoff
+    return Part(intent.id, intent.label, text, candidate.score, candidate.example, missing, handoff)
 
 
 def _missing_text(knowledge: Knowledge, posting: PostingKnowledge, intent: CompiledIntent) -> str:
@@ -186,7 +188,7 @@ def _answered(
     parts: list[Part],
     ranking: list[Candidate],
 ) -> Reply:
-    handoff = any(p.missing or posting.intents[p.intent].handoff for p in parts)
+    handoff = any(p.handoff for p in parts)
     offer = _message(knowledge, posting, "offer") if any(p.missing for p in parts) else None
     return Reply(
         question=question,

@@ -375,3 +375,11 @@ def test_the_reply_names_its_posting(bundled: Knowledge) -> None:
     assert answer(bundled, "what's the salary?", "pinterest-backend-engineer").posting == (
         "pinterest-backend-engineer"
     )
+
+
+def test_topics_are_what_the_posting_states(bundled: Knowledge) -> None:
+    topics = bundled.posting().topics
+    assert {"salary", "relocation", "teams", "equity"} <= set(topics)
+    # Silent in the posting (remote, visa), small talk, and the recruiter request are not topics.
+    assert not {"remote", "visa", "greeting", "thanks", "contact_recruiter"} & set(topics)
+    assert list(topics) == [i for i in bundled.posting().intents if i in topics]  # the knowledge's order

@@ -20,7 +20,7 @@ from bot.knowledge.schema import (
     Messages,
     Posting,
 )
-from bot.knowledge.templates import Template, TemplateError, parse
+from bot.knowledge.templates import MissingFact, Template, TemplateError, parse
 from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, load_yaml
 from bot.matcher import Matcher, Phrase, build_synonyms
 from bot.text import normalize
@@ -57,6 +57,9 @@ class PostingKnowledge:
     facts: dict[str, Any]
     intents: dict[str, CompiledIntent]
     matcher: Matcher
+    # What the posting can answer, in the knowledge's order: intents whose facts it states, less small talk
+    # and recruiter requests. Worked out once here, not per help or out-of-scope message.
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,8 @@ class _Loader:
                 self._warn_near_duplicates(
                     matcher, [(intents_doc, intents_file.intents), (doc, posting.intents)]
                 )
-            built[posting.id] = PostingKnowledge(posting, posting.facts_for_templates(), intents, matcher)
+            facts = posting.facts_for_templates()
+            built[posting.id] = PostingKnowledge(posting, facts, intents, matcher, _topics(intents, facts))
         if not postings and not self.problems:
             self._problem_at(
                 self.directory / POSTINGS_DIR, 1, "no postings: add at least one postings/<id>.yaml"
@@ -326,6 +330,17 @@ class _Loader:
 
 def _examples(intents: Iterable[Intent]) -> dict[str, list[str]]:
     return {intent.id: list(intent.examples) for intent in intents}
+
+
+def _topics(intents: dict[str, CompiledIntent], facts: dict[str, Any]) -> tuple[str, ...]:
+    def stated(intent: CompiledIntent) -> bool:
+        try:
+            intent.answer.render(facts)
+        except MissingFact:
+            return False
+        return True
+
+    return tuple(i.id for i in intents.values() if not (i.smalltalk or i.handoff) and stated(i))
 
 
 def _posting_synonyms(posting: Posting) -> dict[Phrase, Phrase]:

@@ -75,9 +75,7 @@ def answer_intent(services: Services, asked: Asked, origin: ButtonValue, replace
         raise ValueError("the button names no intent")
     knowledge = services.knowledge()
     part = render_intent(knowledge, origin.posting, origin.intent)
-    # The core marks a reply for handoff when the posting is silent or the intent asks for a person.
-    handoff = part.missing or knowledge.posting(origin.posting).intents[part.intent].handoff
-    message = _answer(services, knowledge, [part], handoff, asked, origin)
+    message = _answer(services, knowledge, [part], part.handoff, asked, origin)
     send(services, asked.target(replace_original), message)
 
 
@@ -102,13 +100,7 @@ def topics(knowledge: Knowledge, posting_id: str | None) -> list[Topic]:
     Greetings and recruiter requests are left out: they are not topics, and the recruiter has a button.
     """
     posting = knowledge.posting(posting_id)
-    found: list[Topic] = []
-    for intent in posting.intents.values():
-        if intent.smalltalk or intent.handoff:
-            continue
-        if not render_intent(knowledge, posting.posting.id, intent.id).missing:
-            found.append(Topic(intent.id, intent.label))
-    return found
+    return [Topic(intent_id, posting.intents[intent_id].label) for intent_id in posting.topics]
 
 
 def _compose(services: Services, asked: Asked, posting_id: str | None) -> tuple[Message, Reply | None]:
