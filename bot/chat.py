@@ -91,7 +91,13 @@ def _ask_role(choices: tuple[Choice, ...]) -> str:
     return f"{ASK_TEXT}\n{lines}\n(type a number)"
 
 
+# The terminal reaches no one; say what Slack would do rather than leave "talk to a recruiter" a dead end.
+HANDOFF_NOTE = "(In Slack, I would alert the recruiting team now, and a recruiter would follow up.)"
+
+
 def _show(reply: Reply) -> str:
+    if reply.handoff and reply.offer is None:
+        return f"{reply.text}\n{HANDOFF_NOTE}"
     if not reply.suggestions:
         return reply.text
     choices = "\n".join(f"  {i}. {s.label}" for i, s in enumerate(reply.suggestions, 1))

@@ -304,6 +304,13 @@ def test_chat_answers_questions_until_quit() -> None:
     assert "not provided" not in result.stdout
 
 
+def test_chat_says_what_slack_would_do_when_a_recruiter_is_asked_for() -> None:
+    result = run_cli("chat", "--knowledge", KNOWLEDGE, stdin="is this remote?\ntalk to a recruiter\n")
+    offer, handoff = chat_replies(result.stdout)
+    assert 'say "talk to a recruiter"' in offer and "In Slack" not in offer
+    assert "In Slack, I would alert the recruiting team" in handoff
+
+
 def test_chat_ends_at_end_of_input() -> None:
     result = run_cli("chat", "--knowledge", KNOWLEDGE, stdin="relo\n")
     assert result.returncode == 0, result.stderr
