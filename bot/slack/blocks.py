@@ -16,7 +16,7 @@ from bot.knowledge.schema import Posting
 from bot.routing import ASK_TEXT, Choice
 from bot.slack import buttons
 from bot.slack.buttons import ButtonValue
-from bot.slack.markup import ELLIPSIS, escape, fit, safe_cut
+from bot.slack.markup import ELLIPSIS, escape, fit, safe_cut, unescape
 
 Block = dict[str, Any]
 
@@ -300,8 +300,7 @@ def _date(day: dt.date) -> str:
 
 def _unformatted(mrkdwn: str) -> str:
     """mrkdwn as a notification shows it: entities decoded, emphasis marks dropped."""
-    text = mrkdwn.replace("*", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return text
+    return unescape(mrkdwn.replace("*", ""))
 
 
 def _fallback(text: str) -> str:

@@ -31,10 +31,14 @@ def _markup_to_words(text: str, mention: str) -> str:
 
 def to_plain(text: str) -> str:
     """A candidate's Slack text as the plain words they see: no pings, people as "@someone"."""
-    plain = _markup_to_words(text, "@someone")
+    return unescape(_markup_to_words(text, "@someone"))
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of `&`, `<` and `>`."""
     for entity, char in _ENTITIES:
-        plain = plain.replace(entity, char)
-    return plain
+        text = text.replace(entity, char)
+    return text
 
 
 def question_text(text: str, limit: int) -> str:
