@@ -45,8 +45,6 @@ from tests.slack_standin import (
     slash_command,
 )
 
-pytest_plugins = ["tests.slack_standin.fixtures"]
-
 SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-standin-test"
 APP_TOKEN = "xapp-1-standin-test"
