@@ -29,6 +29,7 @@ check: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/posting-bot eval ../shared/eval/posting-questions-dev.yaml
 	$(BIN)/posting-bot eval eval/holdout-questions.yaml
+	$(BIN)/posting-bot eval eval/blind-questions.yaml
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150
