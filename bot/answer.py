@@ -139,7 +139,10 @@ def _decide(knowledge: Knowledge, posting: PostingKnowledge, text: str) -> _Deci
     ranking = posting.matcher.rank(text)
     settings = knowledge.settings
     top, runner_up = ranking[0], ranking[1] if len(ranking) > 1 else Candidate("", 0.0, "")
-    if top.score < settings.threshold:
+    # Small talk never gets the relief: "translate hello into french" leads with greeting on one word.
+    clear_lead = not posting.intents[top.intent].smalltalk and top.score >= settings.lead * runner_up.score
+    floor = settings.threshold * (settings.lead_threshold if clear_lead else 1.0)
+    if top.score < floor or top.score == 0:
         return _Decision("out_of_scope", ranking)
     if top.score - runner_up.score < settings.margin:
         return _Decision("did_you_mean", ranking)

@@ -383,3 +383,49 @@ def test_topics_are_what_the_posting_states(bundled: Knowledge) -> None:
     # Silent in the posting (remote, visa), small talk, and the recruiter request are not topics.
     assert not {"remote", "visa", "greeting", "thanks", "contact_recruiter"} & set(topics)
     assert list(topics) == [i for i in bundled.posting().intents if i in topics]  # the knowledge's order
+
+
+# ---- a clear leader ---------------------------------------------------------------------------------
+
+LEADER_INTENTS = """\
+settings: {threshold: 0.5, margin: 0.02, lead: 2.5, lead_threshold: 0.6}
+intents:
+  - id: parking
+    examples: [is there parking, where do I park, is parking free]
+    answer: There is free parking.
+  - id: dress_code
+    examples: [what is the dress code, what should I wear]
+    answer: Dress is casual.
+  - id: greeting
+    smalltalk: true
+    examples: [hello, hi there]
+    answer: Hello!
+"""
+
+
+@pytest.fixture
+def leader(tmp_path: Path) -> Knowledge:
+    return load_knowledge(
+        write_knowledge(tmp_path / "kb", LEADER_INTENTS, {"acme-dev.yaml": MINIMAL_POSTING})
+    )
+
+
+def test_a_clear_leader_is_answered_below_the_threshold(leader: Knowledge) -> None:
+    question = "is there parking for my bike"  # words no example uses drag the score down
+    top, runner_up = leader.posting().matcher.rank(question)[:2]
+    assert 0.5 * 0.6 <= top.score < 0.5 and top.score >= 2.5 * runner_up.score
+    assert answer(leader, question).intents == ["parking"]
+
+
+def test_small_talk_gets_no_relief_for_leading(leader: Knowledge) -> None:
+    question = "hello there in french"
+    top, runner_up = leader.posting().matcher.rank(question)[:2]
+    assert top.intent == "greeting" and 0.5 * 0.6 <= top.score < 0.5 and top.score >= 2.5 * runner_up.score
+    assert answer(leader, question).outcome == "out_of_scope"
+
+
+def test_without_a_clear_lead_the_threshold_holds(leader: Knowledge) -> None:
+    question = "is there parking or a dress code"
+    top, runner_up = leader.posting().matcher.rank(question)[:2]
+    assert top.score < 0.5 and top.score < 2.5 * runner_up.score
+    assert answer(leader, question).outcome == "out_of_scope"

@@ -31,6 +31,14 @@ class MatchSettings(Strict):
     margin: float = Field(
         0.05, ge=0, le=1, description="closer than this to the runner-up -> 'did you mean' instead"
     )
+    # A clear leader is evidence too: a question padded with words no example uses ("python or java?",
+    # "any perks like free lunch?") scores low overall but points at one intent only.
+    lead: float = Field(
+        2.5, ge=1, description="top intent scoring this many times the runner-up needs only lead_threshold"
+    )
+    lead_threshold: float = Field(
+        0.8, ge=0, le=1, description="the threshold for a clear leader, as a fraction of threshold"
+    )
     max_question_chars: int = Field(500, ge=20, description="only this much of a message is matched")
 
 
