@@ -273,6 +273,16 @@ def test_changing_the_salary_changes_every_answer_that_shows_it(tmp_path: Path) 
     assert "$123,456\u2013$234,567 USD" in answer(after, "what's the salary range?").text
 
 
+def test_a_salary_without_currency_or_period_invents_neither(tmp_path: Path) -> None:
+    posting = MINIMAL_POSTING + "salary: {min: 90000, max: 120000}\n"
+    directory = copy_bundled(tmp_path / "kb")
+    (directory / "postings" / "acme-dev.yaml").write_text(posting, encoding="utf-8")
+    knowledge = load_knowledge(directory)
+    text = answer(knowledge, "what's the salary range?", "acme-dev").text
+    assert "$90,000\u2013$120,000." in text
+    assert "USD" not in text and "per " not in text
+
+
 def test_changing_a_yes_no_fact_flips_the_answer(tmp_path: Path) -> None:
     directory = copy_bundled(tmp_path / "kb")
     posting = directory / "postings" / "pinterest-backend-engineer.yaml"

@@ -101,8 +101,9 @@ class Requirements(Strict):
 class Salary(Strict):
     min: float = Field(ge=0)
     max: float = Field(ge=0)
-    currency: str = "USD"
-    period: str = "year"
+    # No defaults: a currency or pay period the posting doesn't state would be an invented fact.
+    currency: str | None = None
+    period: str | None = Field(None, description="year, month, hour… when the posting says")
     eligibility: str | None = None
     factors: list[str] | None = None
 

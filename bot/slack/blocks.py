@@ -204,7 +204,11 @@ def _facts(posting: Posting) -> list[Block]:
         fields.append(f"*Teams*\n{escape(', '.join(posting.teams))}")
     if posting.salary:
         s = posting.salary
-        line = f"{s.currency} {s.min:,.0f}\u2013{s.max:,.0f} per {s.period}"  # an en dash
+        line = " ".join(
+            part
+            for part in (s.currency, f"{s.min:,.0f}\u2013{s.max:,.0f}", s.period and f"per {s.period}")
+            if part
+        )  # an en dash between the numbers
         fields.append(
             f"*Base salary*\n{escape(line)}" + (f"\n{escape(s.eligibility)}" if s.eligibility else "")
         )

@@ -159,7 +159,13 @@ def test_home_view_shows_facts_topics_and_the_way_to_a_recruiter() -> None:
             "title": "Engineer",
             "company": "Acme",
             "teams": ["Core", "<Ads>"],
-            "salary": {"min": 1000, "max": 2000, "eligibility": "US only"},
+            "salary": {
+                "min": 1000,
+                "max": 2000,
+                "currency": "USD",
+                "period": "year",
+                "eligibility": "US only",
+            },
         }
     )
     topics = [blocks.Topic(f"t{i}", f"Topic {i}") for i in range(40)]
@@ -170,6 +176,12 @@ def test_home_view_shows_facts_topics_and_the_way_to_a_recruiter() -> None:
     shown = json.dumps(view)
     assert "Core, &lt;Ads&gt;" in shown
     assert "USD 1,000\\u20132,000 per year\\nUS only" in shown
+    # A posting that states no currency or pay period gets neither made up.
+    assert posting.salary is not None
+    silent_salary = posting.salary.model_copy(update={"currency": None, "period": None})
+    silent = posting.model_copy(update={"salary": silent_salary})
+    shown = json.dumps(blocks.home_view(silent, topics, "email jobs@acme.example."))
+    assert "1,000\\u20132,000\\nUS only" in shown and "USD" not in shown and "per " not in shown
     [topic_actions] = [b for b in view["blocks"] if b["type"] == "actions" and len(b["elements"]) > 1]
     assert len(topic_actions["elements"]) == 25  # Block Kit's limit per actions block
     assert view["blocks"][-1]["elements"][0]["action_id"] == "talk_to_recruiter"
