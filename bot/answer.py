@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from bot.knowledge.loader import CompiledIntent, Knowledge, PostingKnowledge
-from bot.knowledge.templates import MissingFact
+from bot.knowledge.schema import Messages
+from bot.knowledge.templates import MissingFact, parse
 from bot.matcher import Candidate
 
 Outcome = Literal["answered", "did_you_mean", "out_of_scope"]
@@ -101,14 +102,12 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
     whole = _decide(knowledge, posting, text)
     pieces = [_decide(knowledge, posting, piece) for piece in _clauses(text)]
     answered = _distinct([d.top for d in pieces if d.outcome == "answered"], posting)
-    # A real second question makes the whole message a worse match than each of its pieces; a single
+    # The clauses win when each is a better match than the whole message (a real second question), or
+    # when the whole isn't answered at all ("thanks! one more thing, is relocation covered?": the small
+    # talk drags the whole below the threshold, while the question in it stands on its own). A single
     # question that merely contains "and" or a comma matches best whole.
-    if len(answered) >= 2 and min(c.score for c in answered) >= whole.top.score:
-        parts = [_render(knowledge, posting, c) for c in answered]
-        return _answered(knowledge, question, posting, parts, whole.ranking)
-    # "thanks! one more thing, is relocation covered?": the small talk drags the whole message below the
-    # threshold, while the question in it stands on its own.
-    if answered and whole.outcome != "answered":
+    several = len(answered) >= 2 and min(c.score for c in answered) >= whole.top.score
+    if answered and (several or whole.outcome != "answered"):
         parts = [_render(knowledge, posting, c) for c in answered]
         return _answered(knowledge, question, posting, parts, whole.ranking)
     if whole.outcome == "answered":
@@ -228,5 +227,6 @@ def _message(knowledge: Knowledge, posting: PostingKnowledge, name: str) -> str:
     try:
         return knowledge.messages[name].render(posting.facts)
     except MissingFact:
-        # Only reachable through a recruiter's custom message that names an absent fact.
-        return knowledge.messages[name].source
+        # A recruiter's message naming a fact this posting lacks: the built-in wording needs only the title
+        # and company, which every posting has.
+        return parse(str(Messages.model_fields[name].default)).render(posting.facts)

@@ -439,3 +439,19 @@ def test_without_a_clear_lead_the_threshold_holds(leader: Knowledge) -> None:
     top, runner_up = leader.posting().matcher.rank(question)[:2]
     assert top.score < 0.5 and top.score < 2.5 * runner_up.score
     assert answer(leader, question).outcome == "out_of_scope"
+
+
+def test_a_message_naming_an_absent_fact_falls_back_to_the_built_in_wording(tmp_path: Path) -> None:
+    intents = """\
+    messages:
+      out_of_scope: "Only questions about the role, paying up to {salary.max|number}."
+    intents:
+      - id: parking
+        examples: [is there parking]
+        answer: There is free parking.
+    """
+    knowledge = load_knowledge(write_knowledge(tmp_path / "kb", intents, {"acme-dev.yaml": MINIMAL_POSTING}))
+    reply = answer(knowledge, "what's the weather like on mars")
+    assert reply.outcome == "out_of_scope"
+    assert reply.text.startswith("Sorry, I can only answer questions about the Developer posting at Acme.")
+    assert "{" not in reply.text
