@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import types
 import typing
 from collections.abc import Iterable
@@ -135,10 +136,7 @@ class _Loader:
                     continue
                 template = self._template(doc, ("answers", intent_id), text)
                 if template is not None:
-                    base = intents[intent_id]
-                    intents[intent_id] = CompiledIntent(
-                        base.id, base.label, base.topic, template, base.missing, base.handoff, base.smalltalk
-                    )
+                    intents[intent_id] = dataclasses.replace(intents[intent_id], answer=template)
             all_intents = list(intents_file.intents) + list(posting.intents)
             self._check_examples(posting.intents, doc, dict(shared_owner))
             if self.problems:
