@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -163,6 +164,31 @@ def test_the_watcher_reports_a_broken_save_and_loads_the_fix(tmp_path: Path) -> 
         wait_for(lambda: live.current is not first, "the fixed knowledge")
     assert "$121,000" in answer(live.current, SALARY).text
     assert len(reported.calls) == 1
+
+
+def test_a_save_goes_live_within_two_seconds(tmp_path: Path) -> None:
+    knowledge = copy_bundled(tmp_path / "kb")
+    with LiveKnowledge(knowledge) as live:
+        time.sleep(1.5)  # the watch is up (its first timeout has passed)
+        first = live.current
+        saved = time.monotonic()
+        edit(posting_file(knowledge), "min: 118938", "min: 122000")
+        wait_for(lambda: live.current is not first, "the saved edit", deadline=2.0)
+        took = time.monotonic() - saved
+    assert took < 2.0, f"the edit took {took:.2f} s to go live"
+    assert "$122,000" in answer(live.current, SALARY).text
+
+
+def test_an_edit_saved_before_the_watch_starts_is_loaded(tmp_path: Path) -> None:
+    # A bot loads its knowledge, then spends a moment starting up before it watches the files: an edit in
+    # that moment raises no file event, and must not wait for the next edit to go live.
+    knowledge = copy_bundled(tmp_path / "kb")
+    live = LiveKnowledge(knowledge)
+    first = live.current
+    edit(posting_file(knowledge), "min: 118938", "min: 123000")
+    with live:
+        wait_for(lambda: live.current is not first, "the edit saved before watching began")
+    assert "$123,000" in answer(live.current, SALARY).text
 
 
 def test_a_question_is_answered_wholly_by_one_version(tmp_path: Path) -> None:

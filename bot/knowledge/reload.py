@@ -148,7 +148,9 @@ class LiveKnowledge:
         self.stop_watching()
 
     def _watch(self) -> None:
-        failing = False
+        # The first yield shows the watch is up: reload once then, for edits saved between the first load
+        # and the watch starting (a bot's start-up takes seconds; no file event will come for those).
+        catching_up, failing = True, False
         while not self._stop.is_set():
             try:
                 # yield_on_timeout: an empty set each RUST_TIMEOUT_MS shows the watch is up (and lets a
@@ -165,9 +167,8 @@ class LiveKnowledge:
                 ):
                     if failing:
                         log.info("watching %s again", self.directory)
-                        failing = False
-                        self.reload()
-                    elif changes:
+                    if failing or catching_up or changes:
+                        catching_up = failing = False
                         self.reload()
             except Exception as exc:
                 if not failing:
