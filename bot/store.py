@@ -144,6 +144,10 @@ class Store:
         self._next_purge = 0.0
         self._purge_lock = threading.Lock()
 
+    def pseudonym(self, user: str | None) -> str:
+        """How a log names a user: the keyed hash their rows carry, never the raw id ("-" without one)."""
+        return hash_user(self._key, user) or "-"
+
     # ---- writes -----------------------------------------------------------------------------------------
 
     def record_reply(self, reply: Reply, user: str | None, surface: str, handed_off: bool = False) -> bool:
@@ -211,6 +215,9 @@ class Store:
             deleted = self.purge()
         except (sqlite3.Error, OSError, StoreError) as exc:
             log.warning("store: could not delete old rows in %s: %s", self.path, exc)
+            return
+        except Exception:  # a write that succeeded must not raise into the answer path over a purge
+            log.exception("store: could not delete old rows in %s", self.path)
             return
         if deleted:
             log.info("store: deleted %d row(s) older than %d days", deleted, self.retention_days)

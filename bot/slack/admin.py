@@ -1,7 +1,8 @@
 """Admin commands in Slack, `/posting reload` and `/posting report [DAYS]`, and knowledge problems posted
 to ADMIN_CHANNEL.
 
-Only users in ADMIN_USER_IDS may run them; anyone else gets a polite refusal, and the attempt is logged.
+Only users in ADMIN_USER_IDS may run them; anyone else gets a polite refusal, and the attempt is logged
+under the user's pseudonym (the keyed hash the question log uses), never their raw id.
 Replies are private (the slash command's response_url).
 """
 
@@ -23,7 +24,7 @@ from bot.slack.asked import Asked
 from bot.slack.blocks import Message, note_message, preformatted_message
 from bot.slack.delivery import send
 from bot.slack.services import Services
-from bot.store import DAY, StoreError
+from bot.store import DAY, StoreError, hash_user
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ def admin_command(text: str) -> AdminCommand | None:
 def run_admin_command(services: Services, asked: Asked, command: AdminCommand) -> None:
     """Run `command` for an admin and reply privately; refuse (and log) anyone else."""
     if asked.user not in services.settings.admin_user_ids:
-        logger.warning("refused /posting %s from %s: not in ADMIN_USER_IDS", command.name, asked.user)
+        who = hash_user(services.settings.user_hash_key(), asked.user) or "-"
+        logger.warning("refused /posting %s from user %s: not in ADMIN_USER_IDS", command.name, who)
         send(services, asked.target(), note_message(REFUSAL.format(command=command.name)))
         return
     logger.info("/posting %s run by admin %s", command.name, asked.user)

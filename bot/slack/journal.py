@@ -1,7 +1,8 @@
 """The Journal the running app uses: every question, feedback click and handoff into the question log.
 
-It also logs, as LogJournal does. The store never raises, so a broken database costs the report a row,
-never a candidate their answer.
+It also logs, as LogJournal does, but names each user by the pseudonym their rows carry: the log is kept
+longer and read more widely than the store, and must not become a per-user record of what was asked. The
+store never raises, so a broken database costs the report a row, never a candidate their answer.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ class StoreJournal(LogJournal):
         self.store = store
 
     def asked(self, surface: Surface, user: str, reply: Reply) -> None:
-        super().asked(surface, user, reply)
+        super().asked(surface, self.store.pseudonym(user), reply)
         # A reply the core marks for handoff was passed to recruiting (alert or contact) by the app.
         self.store.record_reply(reply, user, surface, handed_off=reply.handoff)
 
     def feedback(self, user: str, posting: str, intents: list[str], helpful: bool) -> None:
-        super().feedback(user, posting, intents, helpful)
+        super().feedback(self.store.pseudonym(user), posting, intents, helpful)
         for intent in intents:
             self.store.record_feedback(posting, intent, helpful, user)
 
     def handed_off(self, user: str, posting: str, notified: bool) -> None:
-        super().handed_off(user, posting, notified)
+        super().handed_off(self.store.pseudonym(user), posting, notified)
         self.store.record_handoff(posting, notified, user)

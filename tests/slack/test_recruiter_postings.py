@@ -186,6 +186,11 @@ def test_questions_feedback_and_handoffs_are_logged_without_user_ids(app: SlackA
     ]
     assert logged(app, "SELECT notified FROM handoffs WHERE user_hash = ?", pseudonym) == [(1,)]
     assert user.encode() not in app.database.read_bytes()
+    # The log names the candidate by the same pseudonym, never by id.
+    assert f"answered dm from {pseudonym}: posting={EXAMPLE}" in app.process.log()
+    assert f"feedback from {pseudonym}: posting={EXAMPLE}" in app.process.log()
+    assert f"handoff for {pseudonym}: posting={EXAMPLE}" in app.process.log()
+    assert user not in app.process.log()
 
 
 def test_the_report_reads_what_slack_logged(app: SlackApp) -> None:
@@ -213,7 +218,9 @@ def test_admin_commands_are_refused_to_everyone_else(app: SlackApp, command: str
     assert reply.params["response_type"] == "ephemeral"
     assert reply.params["text"].startswith("Sorry")
     assert "only for this bot's admins" in reply.params["text"]
-    assert f"refused /posting {command.split()[0]} from {CANDIDATE_ID}" in app.process.log()
+    pseudonym = hash_user(HASH_KEY.encode(), CANDIDATE_ID)
+    assert f"refused /posting {command.split()[0]} from user {pseudonym}" in app.process.log()
+    assert f"from {CANDIDATE_ID}" not in app.process.log()  # the raw id never reaches the log
 
 
 def test_an_admin_reloads(app: SlackApp) -> None:
