@@ -166,6 +166,18 @@ def test_since_limits_the_period(seeded: tuple[Path, Path]) -> None:
     assert "an old question about parking" in [e for c in month["clusters"] for e in c["examples"]]
 
 
+def test_retention_days_from_the_environment_applies_to_the_report(seeded: tuple[Path, Path]) -> None:
+    knowledge, database = seeded
+    result = run_cli(
+        "report", "--knowledge", knowledge, "--database", database, "--since", "30", "--json",
+        env={"RETENTION_DAYS": "5"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["totals"]["questions"] == 15
+    # The ten-day-old question is not only left out: it is gone from the log.
+    assert report(knowledge, database, "--since", "30")["totals"]["questions"] == 15
+
+
 def test_the_text_report_reads_as_a_to_do_list(seeded: tuple[Path, Path]) -> None:
     knowledge, database = seeded
     result = run_cli("report", "--knowledge", knowledge, "--database", database)
@@ -199,6 +211,19 @@ def test_no_log_yet(tmp_path: Path) -> None:
     assert "no question log" in result.stderr
     assert "Nothing recorded" in result.stdout
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_an_empty_log_gives_an_empty_report(tmp_path: Path) -> None:
+    knowledge = write_knowledge(tmp_path / "kb", INTENTS, {"acme-dev.yaml": ACME})
+    database = tmp_path / "log.sqlite3"
+    Store(database, KEY).read(0)  # the schema, and no rows
+    assert database.is_file()
+    text = run_cli("report", "--knowledge", knowledge, "--database", database)
+    assert text.returncode == 0, text.stderr
+    assert "Nothing recorded" in text.stdout and "Traceback" not in text.stderr
+    data = report(knowledge, database)
+    assert data["totals"]["questions"] == 0 and data["totals"]["answered_rate"] is None
+    assert data["postings"] == [] and data["feedback"] == [] and data["clusters"] == []
 
 
 def test_database_path_comes_from_the_environment(seeded: tuple[Path, Path]) -> None:

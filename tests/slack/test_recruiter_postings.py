@@ -119,6 +119,25 @@ def test_otherwise_the_bot_asks_which_role_and_then_answers_the_question(app: Sl
     assert action_ids(answer) == ["feedback_helpful", "feedback_unhelpful", "talk_to_recruiter"]
 
 
+def test_default_posting_answers_what_nothing_else_routes(tmp_path: Path) -> None:
+    knowledge = multi_posting_knowledge(tmp_path / "kb")
+    with slack_app(tmp_path, knowledge, DEFAULT_POSTING=SEED) as app:
+        channel = fresh("D")
+        app.dm("is relocation covered?", channel)
+        [reply] = app.posts(channel)
+        assert SEED_RELOCATION in reply.params["text"]
+        assert not {"pick_posting_0", "pick_posting_1"} & set(action_ids(reply))
+        # A named role and a channel tie still win over the default.
+        named = fresh("D")
+        app.dm("salary for the data engineer role?", named)
+        [salary] = app.posts(named)
+        assert "$95,000\u2013$140,000 USD" in salary.params["text"]
+        mention(app, "is relocation covered?", EXAMPLE_CHANNEL)
+        [tied] = app.posts(EXAMPLE_CHANNEL)
+        assert EXAMPLE_RELOCATION in tied.params["text"]
+        app.process.assert_alive()
+
+
 def test_a_private_question_asks_privately_and_the_pick_answers_privately(app: SlackApp) -> None:
     name = fresh("slash")
     ask = app.command("is relocation covered?", name)
