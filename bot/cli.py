@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -311,7 +312,7 @@ def _report(args: argparse.Namespace) -> int:
     from bot.report import build_report, format_report
     from bot.store import DAY, Records, Store, StoreError
 
-    if not args.since > 0:
+    if not (args.since > 0 and math.isfinite(args.since)):
         raise CliError("--since must be a positive number of days")
     settings = _settings()
     path = args.database or settings.database_path

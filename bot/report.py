@@ -289,4 +289,5 @@ def _pct(value: float | None) -> str:
 
 
 def _iso(timestamp: float) -> str:
-    return dt.datetime.fromtimestamp(timestamp, dt.UTC).isoformat(timespec="seconds")
+    # A period longer than the clock goes back ("--since 1e9") starts at the epoch, not at an OverflowError.
+    return dt.datetime.fromtimestamp(max(timestamp, 0.0), dt.UTC).isoformat(timespec="seconds")

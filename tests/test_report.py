@@ -233,11 +233,16 @@ def test_database_path_comes_from_the_environment(seeded: tuple[Path, Path]) -> 
     assert json.loads(result.stdout)["totals"]["questions"] == 15
 
 
-@pytest.mark.parametrize("since", ["0", "-3", "soon"])
+@pytest.mark.parametrize("since", ["0", "-3", "soon", "inf", "nan"])
 def test_a_bad_period_is_a_clear_error(tmp_path: Path, since: str) -> None:
     result = run_cli("report", "--since", since)
     assert result.returncode == 2
     assert "--since" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_period_longer_than_the_clock_starts_at_the_epoch(seeded: tuple[Path, Path]) -> None:
+    data = report(*seeded, "--since", "1e9")
+    assert data["from"].startswith("1970-01-01") and data["totals"]["questions"] == 16
 
 
 def test_an_unreadable_log_is_a_clear_error(tmp_path: Path) -> None:

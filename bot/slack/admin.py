@@ -9,6 +9,7 @@ Replies are private (the slash command's response_url).
 from __future__ import annotations
 
 import logging
+import math
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -55,7 +56,7 @@ def admin_command(text: str) -> AdminCommand | None:
             days = float(words[1])
         except ValueError:
             return None
-        if days > 0:
+        if days > 0 and math.isfinite(days):
             return AdminCommand("report", days)
     return None
 

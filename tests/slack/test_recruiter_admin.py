@@ -58,6 +58,8 @@ def make_services(api: FakeSlackWebAPI, knowledge: Knowledge, **extra: object) -
         ("reload the page?", None),
         ("report 0", None),
         ("report soon", None),
+        ("report inf", None),
+        ("report nan", None),
         ("report the salary", None),
         ("what's the salary?", None),
         ("", None),
