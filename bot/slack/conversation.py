@@ -66,7 +66,7 @@ def answer_question(services: Services, asked: Asked, posting_id: str | None = N
         raise
     send(services, asked.target(), message)
     if reply is not None:
-        services.journal.asked(asked.surface, asked.user, reply)
+        _record(services, asked, reply)
 
 
 def answer_intent(services: Services, asked: Asked, origin: ButtonValue, replace_original: bool) -> None:
@@ -122,6 +122,17 @@ def _compose(services: Services, asked: Asked, posting_id: str | None) -> tuple[
     if reply.outcome == "out_of_scope":
         return out_of_scope_message(reply, topics(knowledge, posting_id), origin), reply
     return _answer(services, knowledge, reply.parts, reply.handoff, asked, origin), reply
+
+
+def _record(services: Services, asked: Asked, reply: Reply) -> None:
+    """Journal an answer that went out. Never raises: a failure here after the answer was delivered would
+    mark the event failed, and Slack's redelivery would then be answered a second time."""
+    try:
+        services.journal.asked(asked.surface, asked.user, reply)
+    except Exception:
+        logger.exception(
+            "answered a %s question but could not record it (posting %s)", asked.surface, reply.posting
+        )
 
 
 def _kept(text: str) -> str:

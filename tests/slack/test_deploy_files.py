@@ -53,3 +53,12 @@ def test_env_example_lists_every_setting_with_a_comment() -> None:
     assert set(listed) == {name.upper() for name in Settings.model_fields}
     for name, i in listed.items():
         assert lines[i - 1].startswith("#"), f"{name} has no comment above it"
+
+
+def test_make_run_starts_the_slack_app_or_else_the_terminal_chat() -> None:
+    # `run --or-chat` serves Slack when SLACK_BOT_TOKEN is configured and opens the chat otherwise
+    # (both proven in test_run_settings.py).
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^run:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert recipe is not None, "the Makefile has no run target"
+    assert "posting-bot run --or-chat" in recipe.group(1)

@@ -119,9 +119,11 @@ def test_dm_is_answered(slack_api: FakeSlackWebAPI, context: BoltContext, journa
         bot_message("what is the salary"),
         bot_message("what is the salary", subtype="bot_message"),
         message_changed("what is the salary"),
+        {**dm_event("what is the salary"), "subtype": "message_deleted", "user": None},
+        {**dm_event("what is the salary"), "subtype": "channel_join"},
         {**dm_event("what is the salary"), "channel_type": "channel"},
     ],
-    ids=["other bot", "legacy bot", "edit", "not a DM"],
+    ids=["other bot", "legacy bot", "edit", "delete", "other subtype", "not a DM"],
 )
 def test_dm_listener_ignores_bots_edits_and_channels(
     slack_api: FakeSlackWebAPI, context: BoltContext, event: dict[str, Any]
@@ -155,6 +157,24 @@ def test_dm_failure_is_logged_and_the_redelivery_answers(
 
     direct_message(event=body["event"], body=body, context=context, logger=log)
     assert [c.status for c in slack_api.calls("chat.postMessage")] == [200, 200]  # refused, then answered
+
+
+def test_a_journal_failure_after_the_answer_went_out_never_answers_the_redelivery_again(
+    slack_api: FakeSlackWebAPI, knowledge: Knowledge, caplog: pytest.LogCaptureFixture
+) -> None:
+    class BrokenJournal(RecordingJournal):
+        def asked(self, surface: Surface, user: str, reply: Reply) -> None:
+            raise RuntimeError("question log unavailable")
+
+    context = BoltContext({CONTEXT_KEY: make_services(slack_api, lambda: knowledge, BrokenJournal())})
+    body = event_callback(dm_event("what is the salary")).data
+    with caplog.at_level(logging.ERROR):
+        for _ in range(2):  # the delivery, then Slack's redelivery of the same event_id
+            direct_message(event=body["event"], body=body, context=context, logger=log)
+
+    assert len(slack_api.calls("chat.postMessage")) == 1
+    assert "answered a dm question but could not record it (posting acme-platform-engineer)" in caplog.text
+    assert "question log unavailable" in caplog.text
 
 
 # ---- mentions -------------------------------------------------------------------------------------
@@ -214,6 +234,9 @@ def test_home_is_published_only_for_the_home_tab(slack_api: FakeSlackWebAPI, con
     [call] = slack_api.calls("views.publish")
     assert call.params["user_id"] == CANDIDATE_ID
     assert call.params["view"]["blocks"][0]["text"]["text"] == "Platform Engineer at Acme Widgets"
+    facts = [f["text"] for b in call.params["view"]["blocks"] for f in b.get("fields", [])]
+    assert "*Teams*\nPlatform" in facts
+    assert any(f.startswith("*Base salary*\nUSD 100,000\u2013150,000 per year") for f in facts), facts
 
 
 def test_home_failure_is_logged(

@@ -49,6 +49,9 @@ class ApiCall:
         return token if isinstance(token, str) else None
 
 
+DROP = 0  # `fail_next(method, status=DROP)`: close the connection instead of answering
+
+
 @dataclass
 class _Failure:
     status: int
@@ -181,6 +184,7 @@ class FakeSlackWebAPI:
     ) -> None:
         """Make the next `times` calls to `method` fail.
 
+        Status 0 (DROP) closes the connection without answering: a connection error to the client.
         429 comes with `Retry-After: retry_after` and `{"ok": false, "error": "ratelimited"}`; 5xx with
         `internal_error`; status 200 with `error` models a plain API error (`channel_not_found`...).
         slack_sdk's RateLimitErrorRetryHandler sleeps Retry-After + up to 1 s: use `retry_after=0` in
@@ -330,6 +334,9 @@ class _Handler(BaseHTTPRequestHandler):
         params.update(_parse_body(raw, headers.get("content-type", "")))
 
         answer = api._answer(url.path, params, headers, raw)
+        if answer.status == DROP:
+            self.close_connection = True  # no status line at all: the client sees the connection drop
+            return
         payload = json.dumps(answer.body).encode()
         self.send_response(answer.status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
