@@ -19,6 +19,7 @@ from bot.settings import Settings
 from bot.slack.app import web_client
 from bot.slack.listeners.actions.feedback import feedback
 from bot.slack.listeners.actions.pick_intent import pick_intent
+from bot.slack.listeners.actions.pick_posting import pick_posting
 from bot.slack.listeners.actions.talk_to_recruiter import talk_to_recruiter
 from bot.slack.listeners.commands.posting import posting_command
 from bot.slack.listeners.events.app_home_opened import app_home_opened
@@ -320,6 +321,36 @@ def test_click_with_a_value_the_app_did_not_write_is_logged(
     assert len(declined) == 3
     assert all("declined" in m and "unrecognised button value: 'not json'" in m for m in declined), declined
     assert slack_api.calls() == []
+
+
+@pytest.mark.parametrize(
+    ("listener", "action_id", "value"),
+    [
+        (pick_intent, "pick_intent_0", {"p": "acme-platform-engineer", "i": "salary"}),
+        (pick_posting, "pick_posting_0", {"p": "acme-platform-engineer", "q": "what is the salary"}),
+    ],
+    ids=["pick_intent", "pick_posting"],
+)
+def test_a_click_whose_answer_cannot_be_delivered_is_logged(
+    slack_api: FakeSlackWebAPI,
+    context: BoltContext,
+    caplog: pytest.LogCaptureFixture,
+    listener: Callable[..., None],
+    action_id: str,
+    value: dict[str, str],
+) -> None:
+    slack_api.fail_next("response_url:gone", status=404)  # an expired response_url
+    body, action = click(action_id, json.dumps(value), slack_api.response_url("gone"))
+    body["container"]["is_ephemeral"] = True
+    ack = new_ack()
+    with caplog.at_level(logging.ERROR, logger=log.name):
+        listener(ack=ack, body=body, action=action, context=context, logger=log)
+
+    assert ack.response is not None
+    assert f"could not answer the {action_id} click by {CANDIDATE_ID}" in caplog.text
+    assert "HTTP 404" in caplog.text
+    [refused] = slack_api.responses("gone")
+    assert refused.status == 404
 
 
 def test_feedback_is_recorded_and_thanked(
