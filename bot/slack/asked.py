@@ -19,6 +19,12 @@ class Asked:
     message_ts: str | None = None  # the candidate's own message, when there is one
     thread_ts: str | None = None  # answer in this thread (None: at the top level)
     response_url: str | None = None  # answer privately through it (slash commands, ephemeral clicks)
+    asker: str | None = None  # who asked `text`, when a click on their buttons came from someone else
+
+    @property
+    def own_question(self) -> bool:
+        """False when `user` clicked a button under someone else's question: `text` is not theirs."""
+        return self.asker is None or self.asker == self.user
 
     def target(self, replace_original: bool = False) -> Target:
         if self.response_url:
@@ -35,10 +41,14 @@ class Asked:
         return f"with /posting {place}" if self.surface == "command" else place
 
 
-def from_click(body: dict[str, Any], question: str, message_ts: str | None) -> Asked:
+def from_click(
+    body: dict[str, Any], question: str, message_ts: str | None, asker: str | None = None
+) -> Asked:
     """A button click as a question: answered where the clicked message is.
 
-    `question` is the plain text a button carries; it is escaped back into the form Slack sends.
+    `question` is the plain text a button carries; it is escaped back into the form Slack sends. When
+    `asker` (who asked it) is someone other than the clicker, the question is still answered in place,
+    but it is never passed to recruiters as the clicker's, nor linked to the asker's message.
 
     An ephemeral message can only be answered through its response_url; a message in a conversation is
     answered in its thread; a click in the App Home is answered in the user's DM with the app.
@@ -48,8 +58,12 @@ def from_click(body: dict[str, Any], question: str, message_ts: str | None) -> A
     user = user_of(body)
     if not user:
         raise ValueError("the click names no user")
+    if asker == user:
+        asker = None
+    if asker is not None:
+        message_ts = None
     if container.get("type") != "message":
-        return Asked(user, text, "button", message_ts=message_ts)
+        return Asked(user, text, "button", message_ts=message_ts, asker=asker)
     if container.get("is_ephemeral"):
         return Asked(
             user,
@@ -58,9 +72,10 @@ def from_click(body: dict[str, Any], question: str, message_ts: str | None) -> A
             container.get("channel_id"),
             message_ts,
             response_url=body["response_url"],
+            asker=asker,
         )
     thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
-    return Asked(user, text, "button", container.get("channel_id"), message_ts, thread_ts)
+    return Asked(user, text, "button", container.get("channel_id"), message_ts, thread_ts, asker=asker)
 
 
 def user_of(body: dict[str, Any]) -> str:

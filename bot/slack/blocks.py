@@ -79,7 +79,13 @@ def did_you_mean_message(reply: Reply, origin: ButtonValue) -> Message:
         _button(
             f"{buttons.PICK_INTENT}_{i}",
             s.label,
-            ButtonValue(origin.posting, s.intent, question=origin.question, message_ts=origin.message_ts),
+            ButtonValue(
+                origin.posting,
+                s.intent,
+                question=origin.question,
+                message_ts=origin.message_ts,
+                asker=origin.asker,
+            ),
         )
         for i, s in enumerate(reply.suggestions[:MAX_ACTIONS])
     ]
@@ -106,13 +112,15 @@ def help_message(posting: Posting, topics: Sequence[Topic], origin: ButtonValue)
     return Message(_fallback(_unformatted(intro)), blocks)
 
 
-def which_role_message(choices: Sequence[Choice], question: str, message_ts: str | None) -> Message:
+def which_role_message(
+    choices: Sequence[Choice], question: str, message_ts: str | None, asker: str | None = None
+) -> Message:
     """Asks "Which role do you mean?" with a button per posting; a click answers `question` for that role."""
     elements = [
         _button(
             f"{buttons.PICK_POSTING}_{i}",
             choice.label,
-            ButtonValue(choice.posting, question=question, message_ts=message_ts),
+            ButtonValue(choice.posting, question=question, message_ts=message_ts, asker=asker),
         )
         for i, choice in enumerate(choices[:MAX_ACTIONS])
     ]

@@ -38,6 +38,7 @@ class ButtonValue:
     intents: list[str] = field(default_factory=list)  # feedback: the intents the answer gave
     question: str = ""  # the candidate's question (plain, cut to QUESTION_CHARS)
     message_ts: str | None = None  # the candidate's message, for the recruiter's link
+    asker: str | None = None  # who asked `question`: anyone in a channel can click the buttons under it
 
     def encode(self) -> str:
         data: dict[str, Any] = {"p": self.posting}
@@ -49,6 +50,8 @@ class ButtonValue:
             data["q"] = self.question[:QUESTION_CHARS]
         if self.message_ts:
             data["ts"] = self.message_ts
+        if self.asker:
+            data["u"] = self.asker
         value = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         # Only many intents could overflow; the question is already cut.
         return value if len(value) <= MAX_VALUE else json.dumps({"p": self.posting})
@@ -62,9 +65,9 @@ class ButtonValue:
         if not isinstance(data, dict) or not isinstance(data.get("p"), str):
             raise ButtonError(f"unrecognised button value: {str(value)[:80]!r}")
         intents = data.get("is", [])
-        strings = (data.get("i"), data.get("q", ""), data.get("ts"))
+        strings = (data.get("i"), data.get("q", ""), data.get("ts"), data.get("u"))
         if not isinstance(intents, list) or not all(isinstance(i, str) for i in intents):
             raise ButtonError("unrecognised button value: intents are not a list of ids")
         if not all(s is None or isinstance(s, str) for s in strings):
             raise ButtonError("unrecognised button value: a field is not text")
-        return cls(data["p"], data.get("i"), intents, data.get("q", ""), data.get("ts"))
+        return cls(data["p"], data.get("i"), intents, data.get("q", ""), data.get("ts"), data.get("u"))

@@ -106,17 +106,18 @@ def topics(knowledge: Knowledge, posting_id: str | None) -> list[Topic]:
 def _compose(services: Services, asked: Asked, posting_id: str | None) -> tuple[Message, Reply | None]:
     knowledge = services.knowledge()  # once: the whole reply comes from one version of the knowledge
     question = question_text(asked.text, knowledge.settings.max_question_chars * _MARKUP_ALLOWANCE)
+    asker = asked.asker or asked.user  # whose question the buttons carry on
     if posting_id is None:
         routed = route(knowledge, question, asked.channel, services.settings.default_posting)
         if routed.posting is None:
-            return which_role_message(routed.choices, _kept(asked.text), asked.message_ts), None
+            return which_role_message(routed.choices, _kept(asked.text), asked.message_ts, asker), None
         posting_id = routed.posting
     if not question:  # `/posting` alone, a bare @mention, or only markup
         posting = knowledge.posting(posting_id).posting
-        origin = ButtonValue(posting.id, message_ts=asked.message_ts)
+        origin = ButtonValue(posting.id, message_ts=asked.message_ts, asker=asker)
         return help_message(posting, topics(knowledge, posting_id), origin), None
     reply = answer(knowledge, question, posting_id)
-    origin = ButtonValue(reply.posting, question=_kept(asked.text), message_ts=asked.message_ts)
+    origin = ButtonValue(reply.posting, question=_kept(asked.text), message_ts=asked.message_ts, asker=asker)
     if reply.outcome == "did_you_mean":
         return did_you_mean_message(reply, origin), reply
     if reply.outcome == "out_of_scope":

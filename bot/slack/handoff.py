@@ -44,9 +44,9 @@ def hand_off(services: Services, posting: Posting, asked: Asked) -> Handoff:
     key = f"{posting.id}:{asked.user}:{asked.message_ts or asked.text}"
     if not services.handoffs.claim(key):
         return Handoff(True, ALREADY_NOTIFIED)
-    alert = recruiter_alert(
-        posting, asked.user, echo(asked.text, QUESTION_CHARS), asked.where, _permalink(services, asked)
-    )
+    # Someone else's question (a click under it in a channel) is not this candidate's to pass on.
+    question = echo(asked.text, QUESTION_CHARS) if asked.own_question else ""
+    alert = recruiter_alert(posting, asked.user, question, asked.where, _permalink(services, asked))
     try:
         services.client.chat_postMessage(channel=channel, unfurl_links=False, **alert.as_kwargs())
     except (SlackApiError, OSError) as exc:

@@ -17,6 +17,7 @@ from bot.answer import Reply
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.settings import Settings
 from bot.slack.app import web_client
+from bot.slack.buttons import ButtonValue
 from bot.slack.listeners.actions.feedback import feedback
 from bot.slack.listeners.actions.pick_intent import pick_intent
 from bot.slack.listeners.actions.pick_posting import pick_posting
@@ -398,6 +399,29 @@ def test_recruiter_button_alerts_the_channel_once(
     assert "a recruiter will follow up with you" in notes[0]
     assert notes[1].startswith("I've already passed this on")
     assert journal.handoffs == [(CANDIDATE_ID, "acme-platform-engineer", True)]
+
+
+def test_a_click_under_someone_elses_question_never_passes_it_on_as_the_clickers(
+    slack_api: FakeSlackWebAPI, context: BoltContext
+) -> None:
+    # In a channel anyone can click the buttons under another candidate's answer.
+    mention = mention_event(f"<@{BOT_USER_ID}> what is the salary", user="U0ALICE")
+    app_mention(event=mention, body=event_callback(mention).data, context=context, logger=log)
+    [answer] = slack_api.calls("chat.postMessage")
+    talk = button(answer, "talk_to_recruiter")
+    assert ButtonValue.decode(talk["value"]).asker == "U0ALICE"
+
+    body, action = click(
+        "talk_to_recruiter", talk["value"], slack_api.response_url("r"), channel=CHANNEL_ID, user=CANDIDATE_ID
+    )
+    talk_to_recruiter(ack=new_ack(), body=body, action=action, context=context, logger=log)
+
+    [alert] = [c for c in slack_api.calls("chat.postMessage") if c.params["channel"] == RECRUITER_CHANNEL]
+    shown = shown_text(alert)
+    assert f"<@{CANDIDATE_ID}> asked about" in shown
+    assert ">(wants to talk to a recruiter)" in shown
+    assert "salary" not in shown
+    assert slack_api.calls("chat.getPermalink") == []  # no link to Alice's message either
 
 
 def test_without_a_recruiter_channel_the_candidate_learns_how_to_reach_recruiting(

@@ -19,7 +19,7 @@ def pick_intent(
     ack()
     try:
         origin = ButtonValue.decode(action.get("value"))
-        asked = from_click(body, origin.question, origin.message_ts)
+        asked = from_click(body, origin.question, origin.message_ts, origin.asker)
         # A private 'did you mean' is replaced by the answer; elsewhere the answer follows it.
         answer_intent(services_of(context), asked, origin, replace_original=asked.response_url is not None)
     except ButtonError as exc:  # an old message or a forged click: nothing to act on

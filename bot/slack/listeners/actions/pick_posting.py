@@ -20,7 +20,9 @@ def pick_posting(
     try:
         origin = ButtonValue.decode(action.get("value"))
         answer_question(
-            services_of(context), from_click(body, origin.question, origin.message_ts), origin.posting
+            services_of(context),
+            from_click(body, origin.question, origin.message_ts, origin.asker),
+            origin.posting,
         )
     except ButtonError as exc:  # an old message or a forged click: nothing to act on
         logger.warning("declined the %s click by %s: %s", action.get("action_id"), user_of(body), exc)

@@ -19,7 +19,9 @@ def talk_to_recruiter(
     ack()
     try:
         origin = ButtonValue.decode(action.get("value"))
-        hand_over(services_of(context), from_click(body, origin.question, origin.message_ts), origin)
+        hand_over(
+            services_of(context), from_click(body, origin.question, origin.message_ts, origin.asker), origin
+        )
     except ButtonError as exc:  # an old message or a forged click: nothing to act on
         logger.warning("declined the %s click by %s: %s", action.get("action_id"), user_of(body), exc)
     except Exception:
