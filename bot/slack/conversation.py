@@ -88,7 +88,7 @@ def talk_to_recruiter(services: Services, asked: Asked, origin: ButtonValue) -> 
 
 def publish_home(services: Services, user: str) -> None:
     knowledge = services.knowledge()
-    posting_id = services.posting_for(None)
+    posting_id = services.posting_for(knowledge, None)
     posting = knowledge.posting(posting_id).posting
     view = home_view(posting, topics(knowledge, posting_id), reach_recruiting(services, posting))
     services.client.views_publish(user_id=user, view=view)

@@ -87,11 +87,11 @@ class Services:
     store: Store | None = None  # the question log, for `/posting report`
     reload: Callable[[], ReloadResult] | None = None  # `/posting reload`
 
-    def posting_for(self, channel: str | None) -> str:
+    def posting_for(self, knowledge: Knowledge, channel: str | None) -> str:
         """The posting a conversation is about before any question: the only one, the channel's, or
         DEFAULT_POSTING; with several postings and none of those, the first by title (questions are
-        routed one by one, see `bot.routing`)."""
-        routed = route(self.knowledge(), "", channel, self.settings.default_posting)
+        routed one by one, see `bot.routing`). Takes the caller's knowledge: one version per reply."""
+        routed = route(knowledge, "", channel, self.settings.default_posting)
         return routed.posting or routed.choices[0].posting
 
 
