@@ -135,6 +135,18 @@ def test_dm_listener_ignores_bots_edits_and_channels(
     assert slack_api.calls() == []
 
 
+def test_dm_with_a_file_attached_is_answered(slack_api: FakeSlackWebAPI, context: BoltContext) -> None:
+    event = {
+        **dm_event("here is my CV - what is the salary?"),
+        "subtype": "file_share",
+        "files": [{"id": "F1"}],
+    }
+    body = event_callback(event).data
+    direct_message(event=event, body=body, context=context, logger=log)
+    [reply] = slack_api.calls("chat.postMessage")
+    assert "100,000" in reply.params["text"]
+
+
 def test_dm_redelivery_is_skipped_once_answered(slack_api: FakeSlackWebAPI, context: BoltContext) -> None:
     body = event_callback(dm_event("what is the salary")).data
     direct_message(event=body["event"], body=body, context=context, logger=log)

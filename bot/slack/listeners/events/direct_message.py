@@ -9,12 +9,15 @@ from slack_bolt import BoltContext
 
 from bot.slack.listeners.events.candidate_message import answer_candidate_message
 
+# A question typed with an attachment arrives as `file_share`: still a person's new message.
+_NEW_MESSAGE_SUBTYPES = {None, "", "file_share"}
+
 
 def is_candidate_message(event: dict[str, Any]) -> bool:
     """A person's new DM: not a bot's (Bolt already drops the app's own), an edit, a delete or a join."""
     return (
         event.get("channel_type") == "im"
-        and not event.get("subtype")
+        and event.get("subtype") in _NEW_MESSAGE_SUBTYPES
         and not event.get("bot_id")
         and bool(event.get("user"))
     )
