@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 # Markup can make a message longer than the words in it, so read a little more than the core matches.
 _MARKUP_ALLOWANCE = 4
 SORRY = "Sorry — something went wrong on my side while answering that. Please try again in a moment."
+STALE = "That button is from an older version of what I know — please ask your question again."
 
 
 def answer_event(services: Services, event_id: str | None, asked: Asked) -> None:
@@ -74,7 +75,11 @@ def answer_intent(services: Services, asked: Asked, origin: ButtonValue, replace
     if origin.intent is None:
         raise ValueError("the button names no intent")
     knowledge = services.knowledge()
-    part = render_intent(knowledge, origin.posting, origin.intent)
+    try:
+        part = render_intent(knowledge, origin.posting, origin.intent)
+    except KeyError:  # a reload removed the posting or intent the button names
+        send(services, asked.target(), note_message(STALE))
+        raise
     message = _answer(services, knowledge, [part], part.handoff, asked, origin)
     send(services, asked.target(replace_original), message)
 

@@ -366,6 +366,20 @@ def test_a_click_whose_answer_cannot_be_delivered_is_logged(
     assert refused.status == 404
 
 
+def test_a_button_naming_an_intent_a_reload_removed_asks_to_ask_again(
+    slack_api: FakeSlackWebAPI, context: BoltContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    value = {"p": "acme-platform-engineer", "i": "no_longer_there"}
+    body, action = click("pick_intent_0", json.dumps(value), slack_api.response_url("stale"))
+    body["container"]["is_ephemeral"] = True
+    with caplog.at_level(logging.ERROR, logger=log.name):
+        pick_intent(ack=new_ack(), body=body, action=action, context=context, logger=log)
+
+    [note] = slack_api.responses("stale")
+    assert "older version of what I know" in note.params["text"]
+    assert f"could not answer the pick_intent_0 click by {CANDIDATE_ID}" in caplog.text
+
+
 def test_feedback_is_recorded_and_thanked(
     slack_api: FakeSlackWebAPI, context: BoltContext, journal: RecordingJournal
 ) -> None:
