@@ -453,5 +453,5 @@ def test_a_message_naming_an_absent_fact_falls_back_to_the_built_in_wording(tmp_
     knowledge = load_knowledge(write_knowledge(tmp_path / "kb", intents, {"acme-dev.yaml": MINIMAL_POSTING}))
     reply = answer(knowledge, "what's the weather like on mars")
     assert reply.outcome == "out_of_scope"
-    assert reply.text.startswith("Sorry, I can only answer questions about the Developer posting at Acme.")
+    assert reply.text.startswith("I couldn't find an answer to that in the Developer posting at Acme.")
     assert "{" not in reply.text

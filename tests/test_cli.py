@@ -345,7 +345,7 @@ def test_make_run_without_slack_settings_chats_and_answers_the_done_when_questio
     assert SALARY_RANGE in salary and "US-based applicants" in salary and "equity" in salary.lower()
     assert "not provided" in relocation
     assert "doesn't say" in remote and "recruiter" in remote
-    assert weather.startswith("Sorry"), weather
+    assert weather.startswith("I couldn't find an answer to that"), weather  # declined, not answered
     assert "recruiter" in weather and "$" not in weather
     assert typo == salary
 

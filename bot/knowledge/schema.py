@@ -51,8 +51,9 @@ class Messages(Strict):
         description="follows a 'posting doesn't say' reply where no recruiter has been alerted (chat, ask)",
     )
     out_of_scope: NonEmptyText = (
-        "Sorry, I can only answer questions about the {title} posting at {company}. "
-        'Try asking about the role in your own words, or say "talk to a recruiter".'
+        # Neutral on purpose: the question may be about the role and simply not covered by the posting.
+        "I couldn't find an answer to that in the {title} posting at {company}. "
+        'Try asking in other words, or say "talk to a recruiter".'
     )
     did_you_mean: NonEmptyText = "I'm not sure what you meant. Did you mean one of these?"
 

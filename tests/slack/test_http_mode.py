@@ -311,7 +311,7 @@ def test_out_of_scope_gets_a_fallback_with_topics_never_a_posting_answer(app: Ap
     app.dm("recommend a good pizza place nearby", channel)
 
     [reply] = app.replies(channel)
-    assert reply.params["text"].startswith("Sorry, I can only answer questions about the Platform Engineer")
+    assert reply.params["text"].startswith("I couldn't find an answer to that in the Platform Engineer")
     assert "100,000" not in reply.params["text"]
     assert action_ids(reply)[-1] == "talk_to_recruiter"
     assert "pick_intent_0" in action_ids(reply)
