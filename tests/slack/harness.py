@@ -6,6 +6,7 @@ test passes, and its log goes to a file the tests read.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -14,12 +15,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Self
 
 from tests.conftest import ROOT
 from tests.slack_standin import ApiCall, FakeSlackWebAPI
+from tests.slack_standin.fixtures import free_port
 
 BOT_TOKEN = "xoxb-e2e-bot-token"
 APP_TOKEN = "xapp-1-e2e-app-token"
@@ -124,6 +126,28 @@ class BotProcess:
                 pass
             time.sleep(0.1)
         raise AssertionError(f"posting-bot run did not serve {url} within {timeout}s; its log:\n{self.log()}")
+
+
+@contextlib.contextmanager
+def http_mode(
+    workdir: Path, knowledge: Path, **settings: str
+) -> Iterator[tuple[BotProcess, str, FakeSlackWebAPI]]:
+    """`posting-bot run` in HTTP mode on a fresh stand-in, already serving: process, URL, stand-in."""
+    port = free_port()
+    with FakeSlackWebAPI() as api:
+        process = BotProcess(
+            workdir,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_BASE_URL=api.base_url,
+            PORT=str(port),
+            KNOWLEDGE_DIR=str(knowledge),
+            **settings,
+        )
+        with process:
+            url = f"http://127.0.0.1:{port}"
+            process.wait_until_serving(f"{url}/healthz")
+            yield process, url, api
 
 
 def get(url: str) -> tuple[int, str]:

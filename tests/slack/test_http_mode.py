@@ -27,6 +27,7 @@ from tests.slack.harness import (
     buttons_in,
     conversation_ids,
     get,
+    http_mode,
     settle,
     shown_text,
     to_channel,
@@ -50,7 +51,6 @@ from tests.slack_standin import (
     slash_command,
     url_verification,
 )
-from tests.slack_standin.fixtures import free_port
 
 fresh = conversation_ids("T")
 
@@ -78,20 +78,9 @@ class App:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    port = free_port()
-    with FakeSlackWebAPI() as api:
-        bot = BotProcess(
-            tmp_path_factory.mktemp("http-mode"),
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_BASE_URL=api.base_url,
-            PORT=str(port),
-            KNOWLEDGE_DIR=str(KNOWLEDGE),
-            RECRUITER_CHANNEL=RECRUITER_CHANNEL,
-        )
-        with bot:
-            bot.wait_until_serving(f"http://127.0.0.1:{port}/healthz")
-            yield App(bot, f"http://127.0.0.1:{port}", api, api.calls())
+    workdir = tmp_path_factory.mktemp("http-mode")
+    with http_mode(workdir, KNOWLEDGE, RECRUITER_CHANNEL=RECRUITER_CHANNEL) as (bot, url, api):
+        yield App(bot, url, api, api.calls())
 
 
 @pytest.fixture(autouse=True)

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from tests.slack.harness import (
-    BOT_TOKEN,
     KNOWLEDGE,
     SIGNING_SECRET,
     BotProcess,
     conversation_ids,
     get,
+    http_mode,
     settle,
     to_channel,
 )
@@ -28,7 +28,6 @@ from tests.slack_standin import (
     event_callback,
     slash_command,
 )
-from tests.slack_standin.fixtures import free_port
 from tests.slack_standin.web_api import DROP
 
 fresh = conversation_ids("R")
@@ -50,19 +49,8 @@ class App:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    port = free_port()
-    with FakeSlackWebAPI() as api:
-        bot = BotProcess(
-            tmp_path_factory.mktemp("web-api-retries"),
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_BASE_URL=api.base_url,
-            PORT=str(port),
-            KNOWLEDGE_DIR=str(KNOWLEDGE),
-        )
-        with bot:
-            bot.wait_until_serving(f"http://127.0.0.1:{port}/healthz")
-            yield App(bot, f"http://127.0.0.1:{port}", api)
+    with http_mode(tmp_path_factory.mktemp("web-api-retries"), KNOWLEDGE) as (bot, url, api):
+        yield App(bot, url, api)
 
 
 @pytest.fixture(autouse=True)
