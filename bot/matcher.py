@@ -20,6 +20,7 @@ accumulation over the examples sharing a word with it and a gather of one row of
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -100,13 +101,22 @@ def stem(word: str) -> str:
 
 
 class Matcher:
-    """Ranks intents for a question. Build once per knowledge version; `rank` is safe to call from threads."""
+    """Ranks intents for a question. Build once per knowledge version; `rank` is safe to call from threads.
+
+    `named` gives the same matcher seen through a few more synonyms (a posting's own names), sharing every
+    index: thousands of postings cost one index, not one each.
+    """
 
     def __init__(self, examples: Mapping[str, Sequence[str]], synonyms: Mapping[Phrase, Phrase]) -> None:
         self.synonyms = dict(synonyms)
+        # A named view's own synonyms, looked up before the shared ones, and the typo targets they add.
+        self._names: dict[Phrase, Phrase] = {}
+        self._name_typos: tuple[list[str], list[int]] = ([], [])
         self._longest_synonym = max((len(p) for p in self.synonyms), default=0)
         self.intent_ids = list(examples)
         self._texts = [phrase for phrases in examples.values() for phrase in phrases]
+        # Every example's words, one line each, to tell cheaply whether a name occurs in any example.
+        self._example_words = "".join(f" {' '.join(text_tokens(text))} \n" for text in self._texts)
         self._example_intent = np.asarray(
             [i for i, phrases in enumerate(examples.values()) for _ in phrases], dtype=np.int32
         )
@@ -144,6 +154,29 @@ class Matcher:
     @property
     def size(self) -> int:
         return len(self._texts)
+
+    def names_change_examples(self, names: Mapping[Phrase, Phrase]) -> bool:
+        """Whether adding `names` to the synonyms would change how an example reads (then `named` would
+        rank differently from a matcher built with them, and a matcher of its own is needed)."""
+        for source, target in names.items():
+            if self.synonyms.get(source, target) != target:
+                return True
+            if f" {' '.join(source)} " in self._example_words:
+                return True
+        return False
+
+    def named(self, names: Mapping[Phrase, Phrase]) -> Matcher:
+        """This matcher with `names` as extra synonyms, sharing every index (cheap: a few small dicts).
+
+        Ranks exactly as `Matcher(examples, {**synonyms, **names})` when `names_change_examples` is False.
+        """
+        view = copy.copy(self)
+        view._names = dict(names)
+        view._longest_synonym = max([self._longest_synonym, *(len(p) for p in names)])
+        view._name_typos = self._typo_targets_of(
+            {source: target for source, target in names.items() if source not in self.synonyms}
+        )
+        return view
 
     def features(self, text: str) -> list[str]:
         """Normalised, synonym-mapped, stemmed words of `text`, every digit written as 0."""
@@ -242,13 +275,16 @@ class Matcher:
     # ---- words ----------------------------------------------------------------------------------------
 
     def _apply_synonyms(self, words: list[str]) -> list[str]:
-        if not self.synonyms:
+        if not self.synonyms and not self._names:
             return words
         out: list[str] = []
         i = 0
         while i < len(words):
             for length in range(min(self._longest_synonym, len(words) - i), 0, -1):
-                replacement = self.synonyms.get(tuple(words[i : i + length]))
+                phrase = tuple(words[i : i + length])
+                replacement = self._names.get(phrase)
+                if replacement is None:
+                    replacement = self.synonyms.get(phrase)
                 if replacement is not None:
                     out.extend(replacement)
                     i += length
@@ -264,8 +300,13 @@ class Matcher:
         Besides the vocabulary, the one-word synonyms whose canonical word is known: "compensaton" is a typo
         of "compensation", which the knowledge maps to "salary", so it counts as "salary".
         """
-        targets, columns = list(self.vocab), list(range(len(self.vocab)))
-        for source, target in self.synonyms.items():
+        targets, columns = self._typo_targets_of(self.synonyms)
+        return list(self.vocab) + targets, list(range(len(self.vocab))) + columns
+
+    def _typo_targets_of(self, synonyms: Mapping[Phrase, Phrase]) -> tuple[list[str], list[int]]:
+        targets: list[str] = []
+        columns: list[int] = []
+        for source, target in synonyms.items():
             if len(source) == 1 and len(target) == 1:
                 column = self._vocab_index.get(stem(target[0]))
                 if column is not None and stem(source[0]) not in self._vocab_index:
@@ -287,4 +328,13 @@ class Matcher:
                 feature, self._typo_targets, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
             )
             self._typo_cache[feature] = (self._typo_columns[best[2]], best[1] / 100) if best else None
-        return self._typo_cache[feature]
+        shared = self._typo_cache[feature]
+        names, name_columns = self._name_typos
+        if names:
+            # The names come after the shared targets: on a tie the shared target wins, as in one list.
+            own = process.extractOne(
+                feature, names, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
+            )
+            if own is not None and (shared is None or own[1] / 100 > shared[1]):
+                return name_columns[own[2]], own[1] / 100
+        return shared

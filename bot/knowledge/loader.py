@@ -7,18 +7,19 @@ errors in `error_wording`; they are re-exported here so `bot.knowledge.loader` i
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge import checks
 from bot.knowledge.checks import fact_group_keys, fact_path_exists
 from bot.knowledge.error_wording import describe, kind
-from bot.knowledge.model import CompiledIntent, Knowledge, PostingKnowledge
+from bot.knowledge.model import CompiledIntent, IntentTable, Knowledge, PostingKnowledge
 from bot.knowledge.schema import Intent, IntentsFile, Messages, Posting
-from bot.knowledge.templates import MissingFact, Template, TemplateError, parse
+from bot.knowledge.templates import Template, TemplateError, parse
 from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, load_yaml
 from bot.matcher import Matcher, Phrase, build_synonyms
 
@@ -62,203 +63,264 @@ def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> K
     With `near_duplicates`, `warnings` also lists examples that match another intent better than their own
     (each example is scored against all the others, so it is for `check`, not for every load).
     """
-    return _Loader(Path(directory), near_duplicates).load()
+    directory = Path(directory)
+    intents_path = directory / INTENTS_FILE
+    if not directory.is_dir():
+        raise KnowledgeError([Problem(directory, 1, "knowledge directory not found")])
+    if not intents_path.is_file():
+        raise KnowledgeError(
+            [Problem(intents_path, 1, "file not found: every knowledge directory needs one")]
+        )
+    shared, problems = load_shared(intents_path)
+    read = [read_posting(path) for path in posting_files(directory)]
+    for posting_read in read:
+        problems += posting_read.problems
+    postings = unique_postings([r for r in read if r.posting is not None], problems)
+    if shared is None:
+        raise KnowledgeError(problems)
+    built: dict[str, PostingKnowledge] = {}
+    for doc, posting in postings:
+        knowledge, posting_problems = build_posting(shared, doc, posting, build_matcher=not problems)
+        problems += posting_problems
+        if knowledge is not None:
+            built[posting.id] = knowledge
+    if not postings and not problems:
+        problems.append(
+            Problem(directory / POSTINGS_DIR, 1, "no postings: add at least one postings/<id>.yaml")
+        )
+    problems += checks.shared_channels(postings)
+    if problems:
+        raise KnowledgeError(problems)
+    warnings = shared.near_duplicates(postings) if near_duplicates else []
+    return Knowledge(directory, shared.settings, shared.messages, built, tuple(warnings))
 
 
-class _Loader:
-    def __init__(self, directory: Path, near_duplicates: bool = False) -> None:
-        self.directory = directory
-        self.near_duplicates = near_duplicates
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
+@dataclass(frozen=True)
+class PostingRead:
+    """One posting file read and checked against the schema: the posting, or what is wrong with it."""
 
-    def load(self) -> Knowledge:
-        intents_path = self.directory / INTENTS_FILE
-        if not self.directory.is_dir():
-            raise KnowledgeError([Problem(self.directory, 1, "knowledge directory not found")])
-        if not intents_path.is_file():
-            raise KnowledgeError(
-                [Problem(intents_path, 1, "file not found: every knowledge directory needs one")]
-            )
-        intents_doc = self._read(intents_path)
-        intents_file = self._validate(intents_doc, IntentsFile) if intents_doc else None
-        postings = self._load_postings()
-        if intents_file is None or intents_doc is None:
-            if intents_doc is not None:
-                self._check_valid_intents(intents_doc)
-            raise KnowledgeError(self.problems)
+    path: Path
+    doc: YamlDocument | None
+    posting: Posting | None
+    problems: list[Problem]
 
-        shared = self._compile_intents(enumerate(intents_file.intents), intents_doc, ("intents",), {})
-        shared_owner: dict[str, str] = {}
-        self.problems += checks.duplicate_examples(intents_file.intents, intents_doc, shared_owner)
-        messages = self._compile_messages(intents_file.messages, intents_doc)
-        synonyms = build_synonyms(intents_file.synonyms)
-        built: dict[str, PostingKnowledge] = {}
+
+def read_posting(path: Path) -> PostingRead:
+    """Parse and validate one posting file on its own (nothing here depends on the other files)."""
+    problems: list[Problem] = []
+    doc = _read(path, problems)
+    posting = _validate(doc, Posting, problems) if doc else None
+    # Checked on the raw data so a misnamed file is reported alongside its other problems.
+    raw_id = doc.data.get("id") if doc is not None and isinstance(doc.data, dict) else None
+    if doc is not None and isinstance(raw_id, str) and raw_id.strip() != path.stem:
+        message = f"posting id '{raw_id.strip()}' differs from its file name '{path.name}'"
+        problems.append(checks.problem(doc, ("id",), message))
+        posting = None
+    return PostingRead(path, doc, posting if doc is not None else None, problems)
+
+
+def unique_postings(
+    read: Iterable[PostingRead], problems: list[Problem]
+) -> list[tuple[YamlDocument, Posting]]:
+    """The valid postings, less a second file naming an id already taken (`x.yaml` and `x.yml`)."""
+    loaded: dict[str, YamlDocument] = {}
+    postings: list[tuple[YamlDocument, Posting]] = []
+    for r in read:
+        assert r.doc is not None and r.posting is not None
+        other = loaded.get(r.posting.id)
+        if other is not None:
+            message = f"posting id '{r.posting.id}' is also used by '{other.path.name}'"
+            problems.append(checks.problem(r.doc, ("id",), message))
+            continue
+        loaded[r.posting.id] = r.doc
+        postings.append((r.doc, r.posting))
+    return postings
+
+
+class SharedPart:
+    """What every posting shares, built once per version of `intents.yaml`: the compiled intents and
+    messages, the synonyms and the matcher over the shared examples. A posting adds only what is its own."""
+
+    def __init__(self, doc: YamlDocument, file: IntentsFile, problems: list[Problem]) -> None:
+        self.doc = doc
+        self.file = file
+        self.settings = file.settings
+        self.intents = _compile_intents(enumerate(file.intents), doc, {}, problems)
+        self.example_owner: dict[str, str] = {}
+        problems += checks.duplicate_examples(file.intents, doc, self.example_owner)
+        self.messages = _compile_messages(file.messages, doc, problems)
+        self.synonyms = build_synonyms(file.synonyms)
+        self.matcher = Matcher(_examples(file.intents), self.synonyms)
+        # Matchers for postings whose names occur in the shared examples, by those names: every "Backend
+        # Engineer" posting shares one.
+        self._renamed: dict[tuple[tuple[Phrase, Phrase], ...], Matcher] = {}
+
+    def matcher_for(self, posting: Posting) -> Matcher:
+        """The posting's matcher: the shared one seen through its names, unless it needs its own."""
+        names = _posting_synonyms(posting)
+        if posting.intents:
+            return Matcher(_examples([*self.file.intents, *posting.intents]), {**self.synonyms, **names})
+        changing = {s: t for s, t in names.items() if self.matcher.names_change_examples({s: t})}
+        if not changing:
+            return self.matcher.named(names)
+        key = tuple(changing.items())
+        base = self._renamed.get(key)
+        if base is None:
+            base = self._renamed[key] = Matcher(_examples(self.file.intents), {**self.synonyms, **changing})
+        rest = {s: t for s, t in names.items() if s not in changing}
+        return base.named(rest) if rest else base
+
+    def near_duplicates(self, postings: list[tuple[YamlDocument, Posting]]) -> list[Problem]:
+        """Near-duplicate warnings, each distinct matcher scanned once (not once per posting)."""
+        shared_source = [(self.doc, list(self.file.intents))]
+        scans: list[tuple[Matcher, list[tuple[YamlDocument, list[Intent]]]]] = [(self.matcher, shared_source)]
+        scans += [(matcher, shared_source) for matcher in self._renamed.values()]
         for doc, posting in postings:
-            intents = dict(shared)
-            intents.update(self._compile_intents(enumerate(posting.intents), doc, ("intents",), shared))
-            for intent_id, text in posting.answers.items():
-                if intent_id not in intents:
-                    self._problem(doc, ("answers", intent_id), f"answer for unknown intent '{intent_id}'")
-                    continue
-                template = self._template(doc, ("answers", intent_id), text)
-                if template is not None:
-                    intents[intent_id] = dataclasses.replace(intents[intent_id], answer=template)
-            all_intents = list(intents_file.intents) + list(posting.intents)
-            self.problems += checks.duplicate_examples(posting.intents, doc, dict(shared_owner))
-            if self.problems:
-                continue
-            matcher = Matcher(_examples(all_intents), {**synonyms, **_posting_synonyms(posting)})
-            if self.near_duplicates:
-                sources = [(intents_doc, intents_file.intents), (doc, posting.intents)]
-                self._warn(checks.near_duplicates(matcher, sources))
-            facts = posting.facts_for_templates()
-            built[posting.id] = PostingKnowledge(posting, facts, intents, matcher, _topics(intents, facts))
-        if not postings and not self.problems:
-            self._problem_at(
-                self.directory / POSTINGS_DIR, 1, "no postings: add at least one postings/<id>.yaml"
+            if posting.intents:
+                scans.append((self.matcher_for(posting), [*shared_source, (doc, list(posting.intents))]))
+        warnings: list[Problem] = []
+        for matcher, sources in scans:
+            # Shared intents are checked by several matchers; a warning about one of them is worth one line.
+            warnings += (w for w in checks.near_duplicates(matcher, sources) if w not in warnings)
+        return warnings
+
+
+def load_shared(intents_path: Path) -> tuple[SharedPart | None, list[Problem]]:
+    """Read `intents.yaml` into the shared part; None (and every problem) when it can't be used."""
+    problems: list[Problem] = []
+    doc = _read(intents_path, problems)
+    file = _validate(doc, IntentsFile, problems) if doc else None
+    if doc is None or file is None:
+        if doc is not None:
+            _check_valid_intents(doc, problems)
+        return None, problems
+    shared = SharedPart(doc, file, problems)
+    return (shared if not problems else None), problems
+
+
+def build_posting(
+    shared: SharedPart, doc: YamlDocument, posting: Posting, *, build_matcher: bool = True
+) -> tuple[PostingKnowledge | None, list[Problem]]:
+    """One posting over the shared part: its own intents and answers, its matcher, its facts."""
+    problems: list[Problem] = []
+    own = _compile_intents(enumerate(posting.intents), doc, shared.intents, problems)
+    for intent_id, text in posting.answers.items():
+        current = own.get(intent_id) or shared.intents.get(intent_id)
+        if current is None:
+            problems.append(
+                checks.problem(doc, ("answers", intent_id), f"answer for unknown intent '{intent_id}'")
             )
-        self.problems += checks.shared_channels(postings)
-        if self.problems:
-            raise KnowledgeError(self.problems)
-        return Knowledge(self.directory, intents_file.settings, messages, built, tuple(self.warnings))
+            continue
+        template = _template(doc, ("answers", intent_id), text, problems)
+        if template is not None:
+            own[intent_id] = dataclasses.replace(current, answer=template)
+    if posting.intents:
+        problems += checks.duplicate_examples(posting.intents, doc, dict(shared.example_owner))
+    if problems or not build_matcher:
+        return None, problems
+    intents = IntentTable(shared.intents, own) if own else shared.intents
+    facts = posting.facts_for_templates()
+    return PostingKnowledge(posting, facts, intents, shared.matcher_for(posting)), problems
 
-    # ---- reading and schema validation ---------------------------------------------------------------
 
-    def _read(self, path: Path) -> YamlDocument | None:
+# ---- reading and schema validation ---------------------------------------------------------------------
+
+
+def _read(path: Path, problems: list[Problem]) -> YamlDocument | None:
+    try:
+        return load_yaml(path)
+    except YamlError as exc:
+        problems.extend(exc.problems)
+        return exc.document  # duplicate keys: the rest of the file is still worth checking
+
+
+def _validate(doc: YamlDocument, model: type[M], problems: list[Problem]) -> M | None:
+    if not isinstance(doc.data, dict):
+        problems.append(
+            checks.problem(doc, (), f"expected a mapping of keys to values, got {kind(doc.data)}")
+        )
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            problems.append(checks.problem(doc, loc, describe(error, loc, model)))
+        return None
+
+
+# ---- templates and intents ----------------------------------------------------------------------------
+
+
+def _compile_intents(
+    intents: Iterable[tuple[int, Intent]],
+    doc: YamlDocument,
+    existing: Mapping[str, CompiledIntent],
+    problems: list[Problem],
+) -> dict[str, CompiledIntent]:
+    """Compile (position in the file, intent) pairs; the position locates problems."""
+    compiled: dict[str, CompiledIntent] = {}
+    seen: set[str] = set()  # not `compiled`: an intent whose template fails is still defined
+    for i, intent in intents:
+        loc = ("intents", i)
+        if intent.id in seen or intent.id in existing:
+            problems.append(checks.problem(doc, (*loc, "id"), f"intent '{intent.id}' is defined twice"))
+            continue
+        seen.add(intent.id)
+        answer = _template(doc, (*loc, "answer"), intent.answer, problems)
+        missing = _template(doc, (*loc, "missing"), intent.missing, problems) if intent.missing else None
+        if answer is None:
+            continue
+        topic = intent.topic or intent.display_label.lower()
+        compiled[intent.id] = CompiledIntent(
+            intent.id, intent.display_label, topic, answer, missing, intent.handoff, intent.smalltalk
+        )
+    return compiled
+
+
+def _check_valid_intents(doc: YamlDocument, problems: list[Problem]) -> None:
+    """intents.yaml failed the schema (already reported); still check the intents that pass it on their
+    own — duplicate ids, shared examples, templates — so every problem is reported in one go."""
+    items = doc.data.get("intents") if isinstance(doc.data, dict) else None
+    if not isinstance(items, list):
+        return
+    valid: list[tuple[int, Intent]] = []
+    for i, item in enumerate(items):
         try:
-            return load_yaml(path)
-        except YamlError as exc:
-            self.problems.extend(exc.problems)
-            return exc.document  # duplicate keys: the rest of the file is still worth checking
+            valid.append((i, Intent.model_validate(item)))
+        except ValidationError:
+            continue
+    _compile_intents(valid, doc, {}, problems)
+    problems += checks.duplicate_examples((intent for _, intent in valid), doc, {})
 
-    def _validate(self, doc: YamlDocument, model: type[M]) -> M | None:
-        if not isinstance(doc.data, dict):
-            self._problem(doc, (), f"expected a mapping of keys to values, got {kind(doc.data)}")
-            return None
-        try:
-            return model.model_validate(doc.data)
-        except ValidationError as exc:
-            for error in exc.errors():
-                loc = tuple(error["loc"])
-                self._problem(doc, loc, describe(error, loc, model))
-            return None
 
-    def _load_postings(self) -> list[tuple[YamlDocument, Posting]]:
-        loaded: list[tuple[YamlDocument, Posting]] = []
-        for path in posting_files(self.directory):
-            doc = self._read(path)
-            posting = self._validate(doc, Posting) if doc else None
-            # Checked on the raw data so a misnamed file is reported alongside its other problems.
-            raw_id = doc.data.get("id") if doc is not None and isinstance(doc.data, dict) else None
-            if doc is not None and isinstance(raw_id, str) and raw_id.strip() != path.stem:
-                message = f"posting id '{raw_id.strip()}' differs from its file name '{path.name}'"
-                self._problem(doc, ("id",), message)
-                continue
-            if doc is None or posting is None:
-                continue
-            # `x.yaml` and `x.yml` both name posting x: one would silently replace the other.
-            other = next((d.path.name for d, p in loaded if p.id == posting.id), None)
-            if other is not None:
-                self._problem(doc, ("id",), f"posting id '{posting.id}' is also used by '{other}'")
-                continue
-            loaded.append((doc, posting))
-        return loaded
+def _compile_messages(messages: Messages, doc: YamlDocument, problems: list[Problem]) -> dict[str, Template]:
+    compiled: dict[str, Template] = {}
+    for name in Messages.model_fields:
+        extra = {"topic"} if name == "missing" else set()
+        template = _template(doc, ("messages", name), getattr(messages, name), problems, extra)
+        if template is not None:
+            compiled[name] = template
+    return compiled
 
-    # ---- templates and intents ------------------------------------------------------------------------
 
-    def _compile_intents(
-        self,
-        intents: Iterable[tuple[int, Intent]],
-        doc: YamlDocument,
-        base: Loc,
-        existing: dict[str, CompiledIntent],
-    ) -> dict[str, CompiledIntent]:
-        """Compile (position in the file, intent) pairs; the position locates problems."""
-        compiled: dict[str, CompiledIntent] = {}
-        seen: set[str] = set()  # not `compiled`: an intent whose template fails is still defined
-        for i, intent in intents:
-            loc = (*base, i)
-            if intent.id in seen or intent.id in existing:
-                self._problem(doc, (*loc, "id"), f"intent '{intent.id}' is defined twice")
-                continue
-            seen.add(intent.id)
-            answer = self._template(doc, (*loc, "answer"), intent.answer)
-            missing = self._template(doc, (*loc, "missing"), intent.missing) if intent.missing else None
-            if answer is None:
-                continue
-            topic = intent.topic or intent.display_label.lower()
-            compiled[intent.id] = CompiledIntent(
-                intent.id, intent.display_label, topic, answer, missing, intent.handoff, intent.smalltalk
-            )
-        return compiled
-
-    def _check_valid_intents(self, doc: YamlDocument) -> None:
-        """intents.yaml failed the schema (already reported); still check the intents that pass it on their
-        own — duplicate ids, shared examples, templates — so every problem is reported in one go."""
-        items = doc.data.get("intents") if isinstance(doc.data, dict) else None
-        if not isinstance(items, list):
-            return
-        valid: list[tuple[int, Intent]] = []
-        for i, item in enumerate(items):
-            try:
-                valid.append((i, Intent.model_validate(item)))
-            except ValidationError:
-                continue
-        self._compile_intents(valid, doc, ("intents",), {})
-        self.problems += checks.duplicate_examples((intent for _, intent in valid), doc, {})
-
-    def _compile_messages(self, messages: Messages, doc: YamlDocument) -> dict[str, Template]:
-        compiled: dict[str, Template] = {}
-        for name in Messages.model_fields:
-            extra = {"topic"} if name == "missing" else set()
-            template = self._template(doc, ("messages", name), getattr(messages, name), extra)
-            if template is not None:
-                compiled[name] = template
-        return compiled
-
-    def _template(
-        self, doc: YamlDocument, loc: Loc, text: str, extra: set[str] | None = None
-    ) -> Template | None:
-        try:
-            template = parse(text)
-        except TemplateError as exc:
-            self._problem(doc, loc, f"template: {exc}")
-            return None
-        problem = checks.template_problem(template, extra)
-        if problem is not None:
-            self._problem(doc, loc, problem)
-            return None
-        return template
-
-    # ---- problems -------------------------------------------------------------------------------------
-
-    def _problem(self, doc: YamlDocument, loc: Loc, message: str) -> None:
-        self.problems.append(checks.problem(doc, loc, message))
-
-    def _problem_at(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(path, line, message))
-
-    def _warn(self, warnings: list[Problem]) -> None:
-        # Shared intents are checked once per posting; a warning about one of them is worth one line.
-        for warning in warnings:
-            if warning not in self.warnings:
-                self.warnings.append(warning)
+def _template(
+    doc: YamlDocument, loc: Loc, text: str, problems: list[Problem], extra: set[str] | None = None
+) -> Template | None:
+    try:
+        template = parse(text)
+    except TemplateError as exc:
+        problems.append(checks.problem(doc, loc, f"template: {exc}"))
+        return None
+    problem = checks.template_problem(template, extra)
+    if problem is not None:
+        problems.append(checks.problem(doc, loc, problem))
+        return None
+    return template
 
 
 def _examples(intents: Iterable[Intent]) -> dict[str, list[str]]:
     return {intent.id: list(intent.examples) for intent in intents}
-
-
-def _topics(intents: dict[str, CompiledIntent], facts: dict[str, Any]) -> tuple[str, ...]:
-    def stated(intent: CompiledIntent) -> bool:
-        try:
-            intent.answer.render(facts)
-        except MissingFact:
-            return False
-        return True
-
-    return tuple(i.id for i in intents.values() if not (i.smalltalk or i.handoff) and stated(i))
 
 
 def _posting_synonyms(posting: Posting) -> dict[Phrase, Phrase]:

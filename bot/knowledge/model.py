@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from bot.knowledge.schema import MatchSettings, Posting
-from bot.knowledge.templates import Template
+from bot.knowledge.templates import MissingFact, Template
 from bot.knowledge.yaml_source import Problem
 from bot.matcher import Matcher
 
@@ -23,15 +25,53 @@ class CompiledIntent:
     smalltalk: bool
 
 
+class IntentTable(Mapping[str, CompiledIntent]):
+    """A posting's intents: the shared ones, with its own answers and intents laid over them.
+
+    The shared table is referenced, not copied, so a posting costs only what is its own. Order: the shared
+    intents, then the posting's own.
+    """
+
+    def __init__(self, shared: Mapping[str, CompiledIntent], own: Mapping[str, CompiledIntent]) -> None:
+        self._shared = shared
+        self._own = dict(own)
+        self._added = [intent_id for intent_id in own if intent_id not in shared]
+
+    def __getitem__(self, intent_id: str) -> CompiledIntent:
+        own = self._own.get(intent_id)
+        return own if own is not None else self._shared[intent_id]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._shared
+        yield from self._added
+
+    def __len__(self) -> int:
+        return len(self._shared) + len(self._added)
+
+    def __contains__(self, intent_id: object) -> bool:
+        return intent_id in self._own or intent_id in self._shared
+
+
 @dataclass(frozen=True)
 class PostingKnowledge:
     posting: Posting
     facts: dict[str, Any]
-    intents: dict[str, CompiledIntent]
-    matcher: Matcher
-    # What the posting can answer, in the knowledge's order: intents whose facts it states, less small talk
-    # and recruiter requests. Worked out once here, not per help or out-of-scope message.
-    topics: tuple[str, ...] = ()
+    intents: Mapping[str, CompiledIntent]
+    matcher: Matcher  # the shared matcher seen through the posting's names, unless it has intents of its own
+
+    @cached_property
+    def topics(self) -> tuple[str, ...]:
+        """What the posting can answer, in the knowledge's order: intents whose facts it states, less small
+        talk and recruiter requests. Worked out on first use: thousands of postings load, few are asked."""
+
+        def stated(intent: CompiledIntent) -> bool:
+            try:
+                intent.answer.render(self.facts)
+            except MissingFact:
+                return False
+            return True
+
+        return tuple(i.id for i in self.intents.values() if not (i.smalltalk or i.handoff) and stated(i))
 
 
 @dataclass(frozen=True)
