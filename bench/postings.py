@@ -64,7 +64,15 @@ FIELDS: dict[str, tuple[list[str], list[str], list[str]]] = {
             "Physician Assistant",
             "Home Health Aide",
         ],
-        ["ICU", "Emergency Department", "Med-Surg", "Pediatrics", "Oncology", "Labor and Delivery", "Night Shift"],
+        [
+            "ICU",
+            "Emergency Department",
+            "Med-Surg",
+            "Pediatrics",
+            "Oncology",
+            "Labor and Delivery",
+            "Night Shift",
+        ],
         ["", "Senior", "Lead", "Travel", "New Grad"],
     ),
     "finance": (

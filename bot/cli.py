@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot.answer import answer
 from bot.knowledge.loader import INTENTS_FILE, Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge.model import posting_list
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -219,7 +220,7 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     for warning in knowledge.warnings:
         print(f"{warning} (warning)")
-    postings = ", ".join(sorted(knowledge.postings))
+    postings = posting_list(knowledge.postings)
     print(f"ok: {directory} — {len(knowledge.postings)} posting(s): {postings}")
     return 0
 

@@ -7,7 +7,7 @@ errors in `error_wording`; they are re-exported here so `bot.knowledge.loader` i
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -63,7 +63,33 @@ def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> K
     With `near_duplicates`, `warnings` also lists examples that match another intent better than their own
     (each example is scored against all the others, so it is for `check`, not for every load).
     """
-    directory = Path(directory)
+    loaded = load_parts(Path(directory))
+    warnings = loaded.shared.near_duplicates(loaded.postings) if near_duplicates else []
+    return loaded.knowledge(tuple(warnings))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A whole directory loaded: the shared part, and each posting with the parsed file it came from."""
+
+    directory: Path
+    shared: SharedPart
+    built: list[tuple[YamlDocument, Posting, PostingKnowledge]]
+
+    @property
+    def postings(self) -> list[tuple[YamlDocument, Posting]]:
+        return [(doc, posting) for doc, posting, _ in self.built]
+
+    def knowledge(self, warnings: tuple[Problem, ...] = ()) -> Knowledge:
+        postings = {posting.id: built for _, posting, built in self.built}
+        return Knowledge(self.directory, self.shared.settings, self.shared.messages, postings, warnings)
+
+
+def load_parts(directory: Path, before_read: Callable[[Path], None] | None = None) -> Loaded:
+    """Load every file of a directory, strictly: KnowledgeError listing every problem if any.
+
+    `before_read` hears of each file just before it is read (live reload notes its version then).
+    """
     intents_path = directory / INTENTS_FILE
     if not directory.is_dir():
         raise KnowledgeError([Problem(directory, 1, "knowledge directory not found")])
@@ -71,19 +97,23 @@ def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> K
         raise KnowledgeError(
             [Problem(intents_path, 1, "file not found: every knowledge directory needs one")]
         )
+    paths = [intents_path, *posting_files(directory)]
+    if before_read is not None:
+        for path in paths:
+            before_read(path)
     shared, problems = load_shared(intents_path)
-    read = [read_posting(path) for path in posting_files(directory)]
+    read = [read_posting(path) for path in paths[1:]]
     for posting_read in read:
         problems += posting_read.problems
     postings = unique_postings([r for r in read if r.posting is not None], problems)
     if shared is None:
         raise KnowledgeError(problems)
-    built: dict[str, PostingKnowledge] = {}
+    built: list[tuple[YamlDocument, Posting, PostingKnowledge]] = []
     for doc, posting in postings:
         knowledge, posting_problems = build_posting(shared, doc, posting, build_matcher=not problems)
         problems += posting_problems
         if knowledge is not None:
-            built[posting.id] = knowledge
+            built.append((doc, posting, knowledge))
     if not postings and not problems:
         problems.append(
             Problem(directory / POSTINGS_DIR, 1, "no postings: add at least one postings/<id>.yaml")
@@ -91,8 +121,7 @@ def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> K
     problems += checks.shared_channels(postings)
     if problems:
         raise KnowledgeError(problems)
-    warnings = shared.near_duplicates(postings) if near_duplicates else []
-    return Knowledge(directory, shared.settings, shared.messages, built, tuple(warnings))
+    return Loaded(directory, shared, built)
 
 
 @dataclass(frozen=True)

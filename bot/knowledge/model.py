@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -93,3 +93,11 @@ class Knowledge:
         except KeyError:
             known = ", ".join(sorted(self.postings))
             raise KeyError(f"unknown posting '{posting_id}' (known: {known})") from None
+
+
+def posting_list(ids: Iterable[str], limit: int = 5) -> str:
+    """Posting ids for one line of output: all of a few, the first `limit` of many and how many more."""
+    ordered = sorted(ids)
+    if len(ordered) <= limit:
+        return ", ".join(ordered)
+    return f"{', '.join(ordered[:limit])} and {len(ordered) - limit} more"

@@ -2,14 +2,14 @@
 
 `LiveKnowledge.current` is a single attribute read and a reload replaces it with a single assignment, so a
 caller that reads it once per question answers that question wholly from the old knowledge or wholly from
-the new. An edit that fails validation is not loaded: every problem is logged as `path:line: message`, and
+the new. Only the files that changed are read again. An edit that fails validation is not loaded — that file
+keeps its last good version, the others go live — and every problem is logged as `path:line: message`;
 `on_problems` hears about it once per failed version of the files, however often that version is seen (and
 not again when a new version fails with exactly the same problems).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -18,7 +18,9 @@ from pathlib import Path
 
 import watchfiles
 
-from bot.knowledge.loader import INTENTS_FILE, Knowledge, KnowledgeError, load_knowledge, posting_files
+from bot.knowledge.incremental import KnowledgeFiles
+from bot.knowledge.loader import Knowledge, KnowledgeError
+from bot.knowledge.model import posting_list
 from bot.knowledge.yaml_source import Problem
 
 log = logging.getLogger(__name__)
@@ -35,7 +37,8 @@ ProblemsCallback = Callable[[Sequence[Problem]], None]
 
 @dataclass(frozen=True)
 class ReloadResult:
-    """What a reload did: `loaded` a new version, found the files `unchanged`, or found `problems`."""
+    """What a reload did: `loaded` a new version of some files, found the files `unchanged`, and the
+    `problems` outstanding (files that keep their last good version, or were not added)."""
 
     loaded: bool
     unchanged: bool
@@ -44,32 +47,34 @@ class ReloadResult:
 
     def summary(self) -> str:
         """One line for an admin: what happened and what is being served."""
-        postings = ", ".join(sorted(self.knowledge.postings))
+        count = len(self.knowledge.postings)
+        postings = posting_list(self.knowledge.postings)
         if self.problems:
+            files = len({p.path for p in self.problems})
+            done = f"Reloaded {self.knowledge.directory} except" if self.loaded else "Not reloaded:"
             return (
-                f"Not reloaded: {len(self.problems)} problem(s) in {self.knowledge.directory}; "
-                f"still answering from the last good version ({postings})."
+                f"{done} {len(self.problems)} problem(s) in {files} file(s) of {self.knowledge.directory}; "
+                f"still answering from the last good version of those ({count} posting(s): {postings})."
             )
         if self.unchanged:
-            return f"Nothing to reload: the knowledge files are unchanged ({postings})."
-        return f"Reloaded {self.knowledge.directory}: {len(self.knowledge.postings)} posting(s) ({postings})."
+            return f"Nothing to reload: the knowledge files are unchanged ({count} posting(s): {postings})."
+        return f"Reloaded {self.knowledge.directory}: {count} posting(s) ({postings})."
 
 
 class LiveKnowledge:
     """The knowledge the bot answers from, replaced as the files change. Callable: `live()` is `live.current`.
 
     Construction loads the directory and raises KnowledgeError if it is invalid: a bot must not start
-    without good knowledge. Afterwards nothing raises; a bad edit only leaves the last good version served.
+    without good knowledge. Afterwards nothing raises; a bad edit to a file only leaves that file's last
+    good version served. A reload re-reads only the files that changed (see `incremental`).
     """
 
     def __init__(self, directory: Path | str, on_problems: ProblemsCallback | None = None) -> None:
         self.directory = Path(directory)
         self.on_problems = on_problems
         self._lock = threading.Lock()  # one reload at a time: watcher and `/posting reload` may race
-        fingerprint = _fingerprint(self.directory)
-        self._current = load_knowledge(self.directory)
-        self._fingerprint = fingerprint
-        self._failed: tuple[str, tuple[Problem, ...]] | None = None
+        self._files = KnowledgeFiles(self.directory)
+        self._current = self._files.knowledge
         self._notified: tuple[Problem, ...] = ()  # saving a broken file again without a fix isn't news
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -82,37 +87,46 @@ class LiveKnowledge:
         return self._current
 
     def reload(self) -> ReloadResult:
-        """Load the files again if they changed since the version served (or last rejected); never raises."""
+        """Apply what changed in the files since the last reload; never raises."""
         with self._lock:
-            # Fingerprint before loading: an edit landing mid-load changes the files again, and the next
-            # reload sees a fingerprint that differs and loads once more.
-            fingerprint = _fingerprint(self.directory)
-            if fingerprint == self._fingerprint:
-                return ReloadResult(False, True, (), self._current)
-            if self._failed is not None and self._failed[0] == fingerprint:
-                return ReloadResult(False, True, self._failed[1], self._current)
             try:
-                knowledge = load_knowledge(self.directory)
-            except KnowledgeError as exc:
-                problems = tuple(exc.problems)
+                refresh = self._files.refresh()
             except Exception as exc:  # a loader bug must not take the bot down on one odd edit
-                log.exception("loading %s failed unexpectedly", self.directory)
+                log.exception("reloading %s failed unexpectedly", self.directory)
                 problems = (Problem(self.directory, 1, f"could not load the knowledge: {exc}"),)
-            else:
-                self._current, self._fingerprint = knowledge, fingerprint
-                self._failed, self._notified = None, ()
-                log.info("knowledge reloaded from %s: %d posting(s)", self.directory, len(knowledge.postings))
-                for warning in knowledge.warnings:
-                    log.warning("%s", warning)
-                return ReloadResult(True, False, (), knowledge)
-            self._failed = (fingerprint, problems)
-            notify, self._notified = problems != self._notified, problems
-        self._report(problems, notify)
-        return ReloadResult(False, False, problems, self._current)
+                self._recover()
+                notify, self._notified = problems != self._notified, problems
+                self._report(problems, notify)
+                return ReloadResult(False, False, problems, self._current)
+            if not refresh.read and not refresh.changed:
+                return ReloadResult(False, True, refresh.problems, self._current)
+            self._current = self._files.knowledge
+            notify, self._notified = refresh.problems != self._notified, refresh.problems
+        if refresh.changed:
+            log.info(
+                "knowledge reloaded from %s: %d file(s) read again; %d posting(s) served",
+                self.directory,
+                len(refresh.read),
+                len(self._current.postings),
+            )
+        if refresh.problems:
+            self._report(refresh.problems, notify)
+        return ReloadResult(refresh.changed, False, refresh.problems, self._current)
+
+    def _recover(self) -> None:
+        """After an unexpected failure, start again from a full load so no change is lost track of."""
+        try:
+            self._files = KnowledgeFiles(self.directory)
+        except KnowledgeError:
+            return  # the last good version stays served; the next reload tries again from the old state
+        except Exception:
+            log.exception("loading %s again failed unexpectedly", self.directory)
+            return
+        self._current = self._files.knowledge
 
     def _report(self, problems: tuple[Problem, ...], notify: bool) -> None:
         log.error(
-            "knowledge in %s has %d problem(s); still answering from the last good version",
+            "knowledge in %s has %d problem(s); still answering from the last good version of those files",
             self.directory,
             len(problems),
         )
@@ -175,16 +189,3 @@ class LiveKnowledge:
                     log.warning("cannot watch %s (%s); retrying", self.directory, exc)
                 failing = True
                 self._stop.wait(RETRY_SECONDS)
-
-
-def _fingerprint(directory: Path) -> str:
-    """A digest of exactly the files the loader reads; equal digests load to equal knowledge."""
-    digest = hashlib.sha256()
-    for path in [directory / INTENTS_FILE, *posting_files(directory)]:
-        digest.update(str(path.relative_to(directory)).encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError as exc:
-            digest.update(f"unreadable: {exc}".encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
