@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 EXIT_PROBLEMS = 1  # the input (knowledge, cases) has problems
 EXIT_USAGE = 2  # the command can't run as asked
 
+MAX_WARNINGS = 100  # near-duplicate warnings `check` prints; thousands would bury the first ones
 _K = TypeVar("_K")  # what the knowledge is loaded as: a Knowledge, or a LiveKnowledge that reloads
 
 
@@ -218,8 +219,11 @@ def _check(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem)
         return EXIT_PROBLEMS
-    for warning in knowledge.warnings:
+    for warning in knowledge.warnings[:MAX_WARNINGS]:
         print(f"{warning} (warning)")
+    if len(knowledge.warnings) > MAX_WARNINGS:
+        more = len(knowledge.warnings) - MAX_WARNINGS
+        print(f"… and {more} more near-duplicate warning(s): reword the ones above and check again")
     postings = posting_list(knowledge.postings)
     print(f"ok: {directory} — {len(knowledge.postings)} posting(s): {postings}")
     return 0

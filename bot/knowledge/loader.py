@@ -207,11 +207,11 @@ class SharedPart:
         for doc, posting in postings:
             if posting.intents:
                 scans.append((self.matcher_for(posting), [*shared_source, (doc, list(posting.intents))]))
-        warnings: list[Problem] = []
+        warnings: dict[Problem, None] = {}  # in order, each once (a dict, not a list: thousands may come)
         for matcher, sources in scans:
             # Shared intents are checked by several matchers; a warning about one of them is worth one line.
-            warnings += (w for w in checks.near_duplicates(matcher, sources) if w not in warnings)
-        return warnings
+            warnings.update(dict.fromkeys(checks.near_duplicates(matcher, sources)))
+        return list(warnings)
 
 
 def load_shared(intents_path: Path) -> tuple[SharedPart | None, list[Problem]]:
