@@ -12,6 +12,7 @@ from bot.knowledge.schema import MatchSettings, Posting
 from bot.knowledge.templates import MissingFact, Template
 from bot.knowledge.yaml_source import Problem
 from bot.matcher import Matcher
+from bot.role_index import Description, RoleIndex, describe
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,12 @@ class PostingKnowledge:
 
         return tuple(i.id for i in self.intents.values() if not (i.smalltalk or i.handoff) and stated(i))
 
+    @cached_property
+    def description(self) -> Description:
+        """What the posting is called, as routing compares it: kept with the posting, so a reload that
+        changes one posting describes that one again, not all of them."""
+        return describe(self.posting)
+
 
 @dataclass(frozen=True)
 class Knowledge:
@@ -87,12 +94,17 @@ class Knowledge:
         if posting_id is None:
             if len(self.postings) == 1:
                 return next(iter(self.postings.values()))
-            raise KeyError(f"several postings are loaded; choose one of: {', '.join(sorted(self.postings))}")
+            raise KeyError(f"several postings are loaded; choose one of: {posting_list(self.postings, 20)}")
         try:
             return self.postings[posting_id]
         except KeyError:
-            known = ", ".join(sorted(self.postings))
+            known = posting_list(self.postings, limit=20)
             raise KeyError(f"unknown posting '{posting_id}' (known: {known})") from None
+
+    @cached_property
+    def roles(self) -> RoleIndex:
+        """The index routing finds a named role in; built on first use, once per knowledge version."""
+        return RoleIndex({pid: p.description for pid, p in self.postings.items()})
 
 
 def posting_list(ids: Iterable[str], limit: int = 5) -> str:
