@@ -230,23 +230,36 @@ class Role:
     city: str
 
 
+def titles() -> list[tuple[str, str, str, str, str]]:
+    """Every (title, field, role, seniority, specialty) the vocabularies make, in a fixed order."""
+    found = []
+    for field, (names, specialties, seniorities) in FIELDS.items():
+        for role in names:
+            for seniority in seniorities:
+                for specialty in ["", *specialties]:
+                    title = " ".join(part for part in (seniority, role) if part)
+                    found.append(
+                        (title + (f", {specialty}" if specialty else ""), field, role, seniority, specialty)
+                    )
+    return found
+
+
 def roles(count: int, seed: int = 14) -> list[Role]:
-    """`count` distinct postings (distinct title at a company in a city), spread across every field."""
+    """`count` distinct postings (a title at a company in a city): every title the vocabularies make is
+    used once before any is used again (then at another company or in another city), fields mixed."""
     rng = random.Random(seed)
+    pool = titles()
+    rng.shuffle(pool)
     seen: set[tuple[str, str, str]] = set()
     found: list[Role] = []
-    fields = list(FIELDS)
     attempts = 0
     while len(found) < count:
         attempts += 1
         if attempts > count * 50:
             raise ValueError(f"cannot make {count} distinct postings from the vocabularies")
-        field = fields[len(found) % len(fields)]
-        names, specialties, seniorities = FIELDS[field]
-        role = rng.choice(names)
-        seniority = rng.choice(seniorities)
-        specialty = rng.choice(specialties) if rng.random() < 0.4 else ""
-        title = " ".join(part for part in (seniority, role) if part) + (f", {specialty}" if specialty else "")
+        title, field, role, seniority, specialty = (
+            pool[len(found) % len(pool)] if attempts <= len(pool) else rng.choice(pool)
+        )
         company, city = rng.choice(COMPANIES), rng.choice(CITIES)
         if (title, company, city) in seen:
             continue

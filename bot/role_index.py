@@ -6,11 +6,12 @@ engineer", "sr" is "senior"), and a question word no posting uses is matched to 
 it looks like a typo. Two ways a question names a role:
 
 - its whole name: a stretch of the question reads as a posting's title or alias (or its company, when it
-  is the only posting there), fuzzily, as before there were thousands;
+  is the only posting there), fuzzily;
 - part of it, with a word saying a role is meant ("the backend role", "the SWE intern position", "nursing
-  job in Dayton"): postings are ranked by the rarity-weighted words they share with the question.
+  job in Dayton").
 
-Either way the answer is one posting when it stands clearly ahead, else the few closest to ask about.
+Either way postings are then ranked by the rarity-weighted words they share with the question (title,
+company, city, seniority): one posting when it stands clearly ahead, else the few closest to ask about.
 Looking up a question costs the postings sharing a word with it, found through an inverted index.
 """
 
@@ -27,7 +28,7 @@ from bot.knowledge.schema import Posting
 from bot.matcher import stem
 
 NAME_CUTOFF = 88  # rapidfuzz ratio (0-100) for a stretch of the question to count as naming a role
-TYPO_CUTOFF = 85  # for a question word to count as a typo of a word postings use
+TYPO_CUTOFF = 80  # for a question word to count as a typo of a word postings use
 MIN_TYPO_LEN = 4
 CLEAR_LEAD = 0.5  # rarity weight by which the best posting must lead the next to be chosen outright
 MAX_CHOICES = 5  # postings offered under "which role?"
@@ -116,6 +117,7 @@ SHORTHAND: Mapping[str, str] = {
     "ae": "account executive",
     "csm": "customer success manager",
     "ea": "executive assistant",
+    "ta": "teaching assistant",
     "sr": "senior",
     "snr": "senior",
     "jr": "junior",
@@ -231,17 +233,19 @@ class RoleIndex:
             return Found(None)
         asked = {known for k in keys(question) if k not in STOP and (known := self._resolve(k)) is not None}
         named = self._whole_names(said, asked)
-        if len(named) == 1:
-            return Found(self.ids[named[0]])
         if not named and not any(word in ROLE_NOUNS for word in said):
             return Found(None)
-        ranked = self._rank(asked, among=named or None)
+        ranked = self._rank(asked, first=set(named))
         if not ranked:
-            return Found(None)
+            # Named by its company alone ("the pay at Example Data Co."): no title word to rank by.
+            return Found(self.ids[named[0]] if len(named) == 1 else None, tuple(self.ids[i] for i in named))
         (best, top), runner_up = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
         if top - runner_up >= CLEAR_LEAD:
             return Found(self.ids[best])
-        return Found(None, tuple(self.ids[i] for i, _ in ranked[:MAX_CHOICES]))
+        # Close calls are asked about, even when one title was said word for word: "the principal full
+        # stack engineer opening" fits "Principal Full Stack Engineer, Ads" just as well.
+        close = [self.ids[i] for i, value in ranked[:MAX_CHOICES] if value > top - CLEAR_LEAD]
+        return Found(None, tuple(close))
 
     # ---- the two ways of naming ----------------------------------------------------------------------
 
@@ -265,25 +269,27 @@ class RoleIndex:
         top = max(best.values())
         return sorted(posting for posting, value in best.items() if value == top)
 
-    def _rank(self, asked: set[str], among: list[int] | None) -> list[tuple[int, float]]:
+    def _rank(self, asked: set[str], first: set[int]) -> list[tuple[int, float]]:
         """Postings sharing a title word with the question, by the rarity of all the words they share;
-        between equals, the one whose title the question covers most, then the shorter title."""
+        between equals, one whose whole name was said (`first`), then the one whose title the question
+        covers most, then the shorter title."""
         score: dict[int, float] = {}
         for key in asked:
             for posting in self._postings_of.get(key, ()):
                 score[posting] = score.get(posting, 0.0) + self._idf[key]
-        allowed = set(among) if among is not None else None
-        found = [
-            (posting, value)
-            for posting, value in score.items()
-            if (allowed is None or posting in allowed) and self._descriptions[posting].title_keys & asked
-        ]
+        found = [(p, value) for p, value in score.items() if self._descriptions[p].title_keys & asked]
 
-        def order(item: tuple[int, float]) -> tuple[float, float, int, str]:
+        def order(item: tuple[int, float]) -> tuple[float, bool, float, int, str]:
             posting, value = item
             description = self._descriptions[posting]
             covered = len(description.title_keys & asked) / max(description.title_size, 1)
-            return (-round(value, 6), -covered, description.title_size, self.ids[posting])
+            return (
+                -round(value, 6),
+                posting not in first,
+                -covered,
+                description.title_size,
+                self.ids[posting],
+            )
 
         return sorted(found, key=order)
 
