@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.clinc150 import OOS, Prediction, tune_threshold
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
 
 INTENTS = ["weather", "alarm", "transfer", "recipe", "timer"]
 TOPIC = {

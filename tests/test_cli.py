@@ -13,15 +13,17 @@ import pytest
 import yaml
 
 from tests.conftest import KNOWLEDGE, SHARED
+from tests.environment import run_cli
 from tests.fixtures.kb import (
     AMBIGUOUS,
     AMBIGUOUS_POSTING,
     MINIMAL_POSTING,
     SALARY_RANGE,
     line_of,
-    run_cli,
     write_knowledge,
 )
+
+pytestmark = pytest.mark.e2e
 
 POSTING_ID = "pinterest-backend-engineer"
 DEV_SET = SHARED / "eval" / "posting-questions-dev.yaml"

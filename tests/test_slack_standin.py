@@ -45,6 +45,8 @@ from tests.slack_standin import (
     slash_command,
 )
 
+pytestmark = pytest.mark.e2e
+
 SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-standin-test"
 APP_TOKEN = "xapp-1-standin-test"

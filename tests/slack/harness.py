@@ -1,7 +1,7 @@
 """Harness for end-to-end tests: `posting-bot run` as a subprocess, and reading what it posted.
 
-The process gets a clean environment (no developer SLACK_* variables, no proxies, no .env) plus what the
-test passes, and its log goes to a file the tests read.
+The process gets a clean environment (`tests.environment`: no developer SLACK_* variables, no proxies, no
+.env) plus what the test passes, and its log goes to a file the tests read.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import os
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from tests.conftest import ROOT
+from tests.environment import clean_env
 from tests.slack_standin import ApiCall, FakeSlackWebAPI
 from tests.slack_standin.fixtures import free_port
 
@@ -29,40 +29,7 @@ SIGNING_SECRET = "e2e-signing-secret"
 RECRUITER_CHANNEL = "C0RECRUIT"
 KNOWLEDGE = ROOT / "tests" / "slack" / "knowledge"
 
-_DROP = ("SLACK_", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
-_BOT_SETTINGS = (
-    "KNOWLEDGE_DIR",
-    "DEFAULT_POSTING",
-    "PORT",
-    "RECRUITER_CHANNEL",
-    "LOG_LEVEL",
-    "ADMIN_CHANNEL",
-)
 _no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def clean_env(**settings: str) -> dict[str, str]:
-    """This process's environment without Slack, proxy or bot settings, plus `settings`."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.upper().startswith(_DROP) and name not in _BOT_SETTINGS
-    }
-    env.update(settings)
-    return env
-
-
-def run_cli(args: list[str], cwd: Path, **settings: str) -> subprocess.CompletedProcess[str]:
-    """`posting-bot ARGS` to completion, with only `settings` configured."""
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=clean_env(**settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 class BotProcess:

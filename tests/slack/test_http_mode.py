@@ -52,6 +52,8 @@ from tests.slack_standin import (
     url_verification,
 )
 
+pytestmark = pytest.mark.e2e
+
 fresh = conversation_ids("T")
 
 

@@ -39,6 +39,8 @@ from tests.slack_standin import (
     slash_command,
 )
 
+pytestmark = pytest.mark.e2e
+
 fresh = conversation_ids("S")
 
 

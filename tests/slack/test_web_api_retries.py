@@ -30,6 +30,8 @@ from tests.slack_standin import (
 )
 from tests.slack_standin.web_api import DROP
 
+pytestmark = pytest.mark.e2e
+
 fresh = conversation_ids("R")
 
 
