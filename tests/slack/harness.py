@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import re
 import subprocess
 import sys
 import time
@@ -33,12 +34,16 @@ _no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class BotProcess:
-    """A running `posting-bot run`. Use as a context manager; `log()` reads what it logged so far."""
+    """A running `posting-bot run`. Use as a context manager; `log()` reads what it logged so far.
+
+    It logs at DEBUG unless told otherwise: the most it can log is what the tests check for secrets, and
+    its "listeners idle" lines tell a test when every delivery so far was fully handled.
+    """
 
     def __init__(self, workdir: Path, **settings: str) -> None:
         self.workdir = workdir
         self.log_path = workdir / "posting-bot.log"
-        self.settings = settings
+        self.settings = {"LOG_LEVEL": "DEBUG", **settings}
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Self:
@@ -74,6 +79,16 @@ class BotProcess:
                 return log
             time.sleep(0.05)
         raise AssertionError(f"{text!r} not logged within {timeout}s; the log:\n{self.log()}")
+
+    def wait_idle_after(self, moment: float, timeout: float = 10) -> None:
+        """Block until the app logs that its listeners went idle after unix time `moment`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(float(at) >= moment for at in _IDLE.findall(self.log())):
+                return
+            self.assert_alive()
+            time.sleep(0.02)
+        raise AssertionError(f"listeners not idle after {moment} within {timeout}s; the log:\n{self.log()}")
 
     def assert_alive(self) -> None:
         assert self.process is not None
@@ -166,20 +181,25 @@ def conversation_ids(tag: str) -> Callable[[str], str]:
     return lambda prefix: f"{prefix}0{tag}{next(count):04d}"
 
 
+_IDLE = re.compile(r"listeners idle at (\d+\.\d+)")
 MARKER = "is relocation covered"
 MARKER_ANSWER = "Relocation assistance is not provided."
 
 
-def settle(api: FakeSlackWebAPI, channel: str, dm: Callable[[str, str], object]) -> list[ApiCall]:
-    """The app's posts in `channel` once it has caught up: a marker question sent last (`dm(text,
-    channel)`) is answered. The marker's own answer is left out, so a conversation the app ignored
-    settles to [].
+def settle(
+    process: BotProcess, api: FakeSlackWebAPI, channel: str, dm: Callable[[str, str], object]
+) -> list[ApiCall]:
+    """The app's posts in `channel` once every delivery so far was fully handled. The marker's own answer
+    is left out, so a conversation the app ignored settles to [].
+
+    A marker question sent last (`dm(text, channel)`) is answered while its listener is still running; the
+    app's listeners going idle after that moment means every earlier delivery's listener had finished too.
     """
     dm(MARKER, channel)
     in_channel = to_channel(channel)
-    api.wait_for(
+    [marker] = api.wait_for(
         "chat.postMessage", predicate=lambda c: in_channel(c) and c.params.get("text") == MARKER_ANSWER
     )
-    time.sleep(0.2)  # anything still queued for an earlier delivery lands in this grace period
+    process.wait_idle_after(marker.time)
     posts = api.calls("chat.postMessage")
     return [c for c in posts if in_channel(c) and c.params.get("text") != MARKER_ANSWER]
