@@ -27,8 +27,8 @@ def services(slack_api: FakeSlackWebAPI, slack_knowledge: Knowledge) -> Services
 
 
 @pytest.fixture
-def slack_app(slack_api: FakeSlackWebAPI, services: Services) -> Iterator[InProcessApp]:
-    """The whole app in this process: `slack_app.dispatch(payload)`. The stand-in starts the test with no
+def bolt_app(slack_api: FakeSlackWebAPI, services: Services) -> Iterator[InProcessApp]:
+    """The whole app in this process: `bolt_app.dispatch(payload)`. The stand-in starts the test with no
     calls recorded (building the app checked the token with auth.test)."""
     app = in_process_app(services)
     slack_api.clear()

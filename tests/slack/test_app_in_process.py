@@ -27,8 +27,8 @@ from tests.slack_standin import (
 )
 
 
-def test_a_dm_is_answered_in_the_dm(slack_api: FakeSlackWebAPI, slack_app: InProcessApp) -> None:
-    assert slack_app.dispatch(event_callback(dm_message("what is the salary"))).status == 200
+def test_a_dm_is_answered_in_the_dm(slack_api: FakeSlackWebAPI, bolt_app: InProcessApp) -> None:
+    assert bolt_app.dispatch(event_callback(dm_message("what is the salary"))).status == 200
 
     [reply] = slack_api.calls("chat.postMessage")
     assert reply.params["channel"] == DM_CHANNEL_ID
@@ -36,9 +36,9 @@ def test_a_dm_is_answered_in_the_dm(slack_api: FakeSlackWebAPI, slack_app: InPro
     assert action_ids(reply)[-1] == "talk_to_recruiter"
 
 
-def test_a_mention_is_answered_in_its_thread(slack_api: FakeSlackWebAPI, slack_app: InProcessApp) -> None:
+def test_a_mention_is_answered_in_its_thread(slack_api: FakeSlackWebAPI, bolt_app: InProcessApp) -> None:
     event = app_mention(f"<@{BOT_USER_ID}> is relocation covered?")
-    slack_app.dispatch(event_callback(event))
+    bolt_app.dispatch(event_callback(event))
 
     [reply] = slack_api.calls("chat.postMessage")
     assert reply.params["thread_ts"] == event["ts"]
@@ -56,29 +56,29 @@ def test_a_mention_is_answered_in_its_thread(slack_api: FakeSlackWebAPI, slack_a
     ids=["own message", "other bot", "legacy bot", "edit"],
 )
 def test_bots_and_edits_get_no_reply(
-    slack_api: FakeSlackWebAPI, slack_app: InProcessApp, event: dict[str, object]
+    slack_api: FakeSlackWebAPI, bolt_app: InProcessApp, event: dict[str, object]
 ) -> None:
-    assert slack_app.dispatch(event_callback(event)).status == 200
+    assert bolt_app.dispatch(event_callback(event)).status == 200
     assert slack_api.calls() == []
 
 
 def test_a_forged_signature_is_refused_and_nothing_is_posted(
-    slack_api: FakeSlackWebAPI, slack_app: InProcessApp
+    slack_api: FakeSlackWebAPI, bolt_app: InProcessApp
 ) -> None:
-    response = slack_app.dispatch(event_callback(dm_message("what is the salary")), secret="forged")
+    response = bolt_app.dispatch(event_callback(dm_message("what is the salary")), secret="forged")
     assert response.status == 401
     assert slack_api.calls() == []
 
 
-def test_a_redelivered_event_is_answered_once(slack_api: FakeSlackWebAPI, slack_app: InProcessApp) -> None:
+def test_a_redelivered_event_is_answered_once(slack_api: FakeSlackWebAPI, bolt_app: InProcessApp) -> None:
     payload = event_callback(dm_message("what is the salary"))
     for retry_num in (None, 1, 2):
-        assert slack_app.dispatch(payload, retry_num=retry_num).status == 200
+        assert bolt_app.dispatch(payload, retry_num=retry_num).status == 200
     assert len(slack_api.calls("chat.postMessage")) == 1
 
 
-def test_the_slash_command_answers_privately(slack_api: FakeSlackWebAPI, slack_app: InProcessApp) -> None:
-    slack_app.dispatch(slash_command("what's the salary?", response_url=slack_api.response_url("cmd")))
+def test_the_slash_command_answers_privately(slack_api: FakeSlackWebAPI, bolt_app: InProcessApp) -> None:
+    bolt_app.dispatch(slash_command("what's the salary?", response_url=slack_api.response_url("cmd")))
 
     [private] = slack_api.responses("cmd")
     assert private.params["response_type"] == "ephemeral"
@@ -87,16 +87,16 @@ def test_the_slash_command_answers_privately(slack_api: FakeSlackWebAPI, slack_a
 
 
 def test_talk_to_a_recruiter_alerts_the_recruiter_channel(
-    slack_api: FakeSlackWebAPI, slack_app: InProcessApp
+    slack_api: FakeSlackWebAPI, bolt_app: InProcessApp
 ) -> None:
-    slack_app.dispatch(event_callback(dm_message("what is the salary")))
+    bolt_app.dispatch(event_callback(dm_message("what is the salary")))
     [answer] = slack_api.calls("chat.postMessage")
     talk = button(answer, "talk_to_recruiter")
 
     click = block_actions(
         talk["action_id"], talk["value"], response_url=slack_api.response_url("click"), message_ts="1.000001"
     )
-    assert slack_app.dispatch(click).status == 200
+    assert bolt_app.dispatch(click).status == 200
 
     alerts = [c for c in slack_api.calls("chat.postMessage") if c.params["channel"] == RECRUITER_CHANNEL]
     assert len(alerts) == 1
