@@ -18,7 +18,6 @@ from bot.matcher import Candidate
 # What a reply did with a question: the one definition; the question log adds a recruiter's handoff.
 Outcome = Literal["answered", "did_you_mean", "out_of_scope"]
 RecordedOutcome = Literal[Outcome, "handed_off"]
-OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 RECORDED_OUTCOMES: tuple[RecordedOutcome, ...] = get_args(RecordedOutcome)
 
 # Where one message holds several questions: sentence ends, semicolons, and joining words that start a new
