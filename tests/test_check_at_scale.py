@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.fixtures.kb import run_cli
+from tests.environment import run_cli
 
 COMMON = [
     "how",

@@ -11,7 +11,7 @@ from typing import Any
 from bot.knowledge.schema import MatchSettings, Posting
 from bot.knowledge.templates import MissingFact, Template
 from bot.knowledge.yaml_source import Problem
-from bot.matcher import Matcher
+from bot.ranking import Ranker
 from bot.role_index import Description, RoleIndex, describe
 
 
@@ -58,7 +58,9 @@ class PostingKnowledge:
     posting: Posting
     facts: dict[str, Any]
     intents: Mapping[str, CompiledIntent]
-    matcher: Matcher  # the shared matcher seen through the posting's names, unless it has intents of its own
+    # The intent matcher (`bot.matcher.Matcher`): the shared one seen through the posting's names, unless
+    # the posting has intents of its own.
+    matcher: Ranker
 
     @cached_property
     def topics(self) -> tuple[str, ...]:
