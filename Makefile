@@ -38,6 +38,8 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150
 	$(BIN)/python -m bench.slack_latency
+	$(BIN)/python -m bench.routing
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -21,6 +21,7 @@ accumulation over the examples sharing a word with it and a gather of one row of
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -75,12 +76,18 @@ def build_synonyms(mapping: Mapping[str, Sequence[str]]) -> dict[Phrase, Phrase]
     """`{canonical: [variant, ...]}` from the knowledge -> normalised phrase replacements."""
     table: dict[Phrase, Phrase] = {}
     for canonical, variants in mapping.items():
-        target = tuple(text_tokens(canonical))
+        target = _phrase(canonical)
         for variant in variants:
-            source = tuple(text_tokens(variant))
+            source = _phrase(variant)
             if source and source != target:
                 table[source] = target
     return table
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _phrase(text: str) -> Phrase:
+    # Cached: thousands of postings name the same few companies and titles, and normalising is not free.
+    return tuple(text_tokens(text))
 
 
 def stem(word: str) -> str:
