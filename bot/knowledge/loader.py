@@ -248,8 +248,7 @@ def build_posting(
     if problems or not build_matcher:
         return None, problems
     intents = IntentTable(shared.intents, own) if own else shared.intents
-    facts = posting.facts_for_templates()
-    return PostingKnowledge(posting, facts, intents, shared.matcher_for(posting)), problems
+    return PostingKnowledge(posting, intents, shared.matcher_for(posting)), problems
 
 
 # ---- reading and schema validation ---------------------------------------------------------------------

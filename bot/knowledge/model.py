@@ -56,11 +56,15 @@ class IntentTable(Mapping[str, CompiledIntent]):
 @dataclass(frozen=True)
 class PostingKnowledge:
     posting: Posting
-    facts: dict[str, Any]
     intents: Mapping[str, CompiledIntent]
     # The intent matcher (`bot.matcher.Matcher`): the shared one seen through the posting's names, unless
     # the posting has intents of its own.
     matcher: Ranker
+
+    @cached_property
+    def facts(self) -> dict[str, Any]:
+        """The posting's facts as plain data for templates; made on first use (few of thousands are asked)."""
+        return self.posting.facts_for_templates()
 
     @cached_property
     def topics(self) -> tuple[str, ...]:
