@@ -191,3 +191,37 @@ def test_a_large_knowledge_set_builds_and_ranks_correctly() -> None:
         assert ranking[0].intent == f"intent_{i}"
         assert ranking[0].score > 2 * ranking[1].score
     assert top(matcher, "something nobody has mentioned").score == 0
+
+
+# ---- a posting's names over the shared matcher -----------------------------------------------------------
+
+NAMES = build_synonyms({"company": ["Northwind"], "role": ["Registered Nurse", "charge nurse"]})
+
+
+def test_a_named_view_ranks_as_a_matcher_built_with_the_names() -> None:
+    examples = {**EXAMPLES, "company": ["tell me about the company", "what does the company do"]}
+    matcher = Matcher(examples, SYNONYMS)
+    assert not matcher.names_change_examples(NAMES)
+    view = matcher.named(NAMES)
+    built = Matcher(examples, {**SYNONYMS, **NAMES})
+    # A typo of a one-word name is still the name, through the view only.
+    assert view.rank("northwnd")[0].intent == "company" and view.rank("northwnd")[0].score > 0
+    assert matcher.rank("northwnd")[0].score == 0
+    for question in [
+        "what is the registered nurse salary",
+        "is the charge nurse role remote",
+        "does northwnd cover relocation",  # a typo of a name
+        "registerd nurse wfh?",
+        "where is the office",
+    ]:
+        assert view.rank(question) == built.rank(question), question
+        assert view.features(question) == built.features(question)
+    assert view.vocab is matcher.vocab  # the index is shared, not copied
+    assert matcher.rank("registered nurse salary") != view.rank("registered nurse salary")  # base untouched
+
+
+def test_names_an_example_uses_change_the_examples(matcher: Matcher) -> None:
+    # "office" is in the examples: a posting titled "Office" would read them differently, so it needs its own.
+    assert matcher.names_change_examples(build_synonyms({"role": ["office"]}))
+    # A name that would redirect a shared synonym changes how examples read too.
+    assert matcher.names_change_examples({("comp",): ("company",)})
