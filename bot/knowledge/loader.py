@@ -13,6 +13,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from rapidfuzz import process
 
+from bot.knowledge.posting_text import (
+    PostingTextError,
+    orphan_problem,
+    read_posting_text,
+    text_files,
+)
 from bot.knowledge.schema import (
     FACT_FIELDS,
     Intent,
@@ -61,6 +67,7 @@ class PostingKnowledge:
     # What the posting can answer, in the knowledge's order: intents whose facts it states, less small talk
     # and recruiter requests. Worked out once here, not per help or out-of-scope message.
     topics: tuple[str, ...] = ()
+    text: str | None = None  # the posting as candidates read it (postings/<id>.md), when there is one
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,11 @@ def posting_files(directory: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
 
 
+def knowledge_files(directory: Path) -> list[Path]:
+    """Every file loading reads: intents, postings' facts and postings' texts."""
+    return [directory / INTENTS_FILE, *posting_files(directory), *text_files(directory / POSTINGS_DIR)]
+
+
 def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> Knowledge:
     """Load and validate a knowledge directory; raises KnowledgeError listing every problem.
 
@@ -117,6 +129,7 @@ class _Loader:
         intents_doc = self._read(intents_path)
         intents_file = self._validate(intents_doc, IntentsFile) if intents_doc else None
         postings = self._load_postings()
+        texts = self._load_texts()
         if intents_file is None or intents_doc is None:
             if intents_doc is not None:
                 self._check_valid_intents(intents_doc)
@@ -147,7 +160,9 @@ class _Loader:
                     matcher, [(intents_doc, intents_file.intents), (doc, posting.intents)]
                 )
             facts = posting.facts_for_templates()
-            built[posting.id] = PostingKnowledge(posting, facts, intents, matcher, _topics(intents, facts))
+            built[posting.id] = PostingKnowledge(
+                posting, facts, intents, matcher, _topics(intents, facts), texts.get(posting.id)
+            )
         if not postings and not self.problems:
             self._problem_at(
                 self.directory / POSTINGS_DIR, 1, "no postings: add at least one postings/<id>.yaml"
@@ -198,6 +213,21 @@ class _Loader:
                 continue
             loaded.append((doc, posting))
         return loaded
+
+    def _load_texts(self) -> dict[str, str]:
+        """Each posting's text by posting id (the file's stem); problems for texts that can't be served."""
+        texts: dict[str, str] = {}
+        yaml_files = posting_files(self.directory)
+        for path in text_files(self.directory / POSTINGS_DIR):
+            orphan = orphan_problem(path, yaml_files)
+            if orphan is not None:
+                self.problems.append(orphan)
+                continue
+            try:
+                texts[path.stem] = read_posting_text(path)
+            except PostingTextError as exc:
+                self.problems.append(exc.problem)
+        return texts
 
     # ---- templates and intents ------------------------------------------------------------------------
 
