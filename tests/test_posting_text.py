@@ -1,5 +1,5 @@
 """A posting's text, `postings/<id>.md`: loaded beside its facts, checked as strictly as the YAML, reloaded
-live. Each problem is reported as `path:line: message` by `check`, with every other problem in the same run."""
+live. Each problem is reported as `path:line: message` by `check`, with every other problem of the run."""
 
 from __future__ import annotations
 

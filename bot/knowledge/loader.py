@@ -30,6 +30,7 @@ from bot.knowledge.schema import (
 from bot.knowledge.templates import MissingFact, Template, TemplateError, parse
 from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, load_yaml
 from bot.matcher import Matcher, Phrase, build_synonyms
+from bot.passages import PassageIndex, split_passages
 from bot.text import normalize
 
 M = TypeVar("M", bound=BaseModel)
@@ -68,6 +69,7 @@ class PostingKnowledge:
     # and recruiter requests. Worked out once here, not per help or out-of-scope message.
     topics: tuple[str, ...] = ()
     text: str | None = None  # the posting as candidates read it (postings/<id>.md), when there is one
+    passages: PassageIndex | None = None  # its sentences and list items, to quote when no intent fits
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,10 @@ class _Loader:
                     matcher, [(intents_doc, intents_file.intents), (doc, posting.intents)]
                 )
             facts = posting.facts_for_templates()
+            own_text = texts.get(posting.id)
+            passages = PassageIndex(split_passages(own_text), matcher.features) if own_text else None
             built[posting.id] = PostingKnowledge(
-                posting, facts, intents, matcher, _topics(intents, facts), texts.get(posting.id)
+                posting, facts, intents, matcher, _topics(intents, facts), own_text, passages
             )
         if not postings and not self.problems:
             self._problem_at(

@@ -57,6 +57,4 @@ def orphan_problem(path: Path, posting_files: list[Path]) -> Problem | None:
     """A text with no `<id>.yaml` beside it is a problem, not a silent no-op."""
     if path.stem in {p.stem for p in posting_files}:
         return None
-    return Problem(
-        path, 1, f"posting text without a posting: there is no postings/{path.stem}.yaml for it"
-    )
+    return Problem(path, 1, f"posting text without a posting: there is no postings/{path.stem}.yaml for it")
