@@ -52,7 +52,7 @@ _HEADING_KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         "requirement",
         re.compile(
             r"qualif|requirement|require|must have|nice to have|you have|you bring|about you|who you are"
-            r"|what you need|you.ll need|skills|experience|preferred|bonus points|looking for",
+            r"|what you need|you.ll need|you.ll bring|skills|experience|preferred|bonus points|looking for",
             re.IGNORECASE,
         ),
     ),
@@ -70,8 +70,13 @@ _HEADING_KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 # Questions that ask for a quantity or a time are answered only by a passage that states one.
 # "How much do you care…" asks about degree, not quantity.
 _QUANTITY_QUESTION = re.compile(
-    r"\bhow (?:many|big|large|long|often)\b|\bpercent|\bnumber of\b"
+    r"\bhow (?:many|big|large|long)\b|\bpercent|\bnumber of\b"
     r"|\bhow much\b(?!\s+(?:do|does|did|is|are|would|will|should|can|could)\b)"
+)
+# "How often" is answered by a frequency: "paid weekly", "twice a month", "every Friday".
+_FREQUENCY_QUESTION = re.compile(r"\bhow often\b|\bhow frequently\b")
+_FREQUENCY = re.compile(
+    r"\b(?:hourly|daily|weekly|biweekly|monthly|quarterly|yearly|annually|every|each|once|twice|per|times a)\b"
 )
 # A question after a named tool or one of several ("redis or memcached?") is not answered by a sentence
 # naming only the category: synonyms, which map the named thing onto its category, don't count for it.
@@ -139,7 +144,13 @@ _THING_ASKED = (
         r"\b(?:what is|what are|whats|is there|are there|do you (?:offer|have|provide|give)"
         r"|(?:will|do|can|would) i get(?! to\b)"
         r"|does \w+ (?:offer|have|provide|give)) (?:(?:an?|any|the|some) )?(?P<thing>[\w ]+?)"
-        r"(?: (?:for|on|in|at|with|like|to|that|from|of|be)\b|$)"
+        r"(?: (?:for|on|in|at|with|like|to|that|from|of|be|during|per|within|after|before|over|under|around"
+        r"|between|without|through)\b|$)"
+    ),
+    # "Is overtime available?", "are scrubs provided?"
+    re.compile(
+        r"^(?:is|are) (?:(?:an?|the|any|some) )?(?P<thing>[\w ]+?) (?:available|provided|offered|allowed"
+        r"|included|covered|free|paid|possible)\b"
     ),
     re.compile(
         r"\bhow (?:does|do) (?:(?:the|your|a) )?(?P<thing>[\w ]+?) (?:work|works|look|looks|happen)\b"
@@ -215,7 +226,7 @@ def split_passages(markdown: str) -> list[Passage]:
     passages: list[Passage] = []
     heading, lead_in = "", ""
     in_list = 0
-    tokens_ = MarkdownIt("commonmark").parse(markdown)
+    tokens_ = MarkdownIt("commonmark").parse(_as_markdown(markdown))
     for i, token in enumerate(tokens_):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             in_list += 1
@@ -238,6 +249,27 @@ def split_passages(markdown: str) -> list[Passage]:
                 if not sentence.rstrip().endswith("?"):
                     passages.append(Passage(sentence, line, context, kind))
     return passages
+
+
+_BULLET = re.compile(r"^(\s*)[\u2022\u00b7\u25aa\u25cf\u2023\u2043]\s+")
+_CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 &/,'()-]{1,60}$")
+
+
+def _as_markdown(text: str) -> str:
+    """Plain text pasted as a posting, read as Markdown would read it, line for line (so line numbers
+    hold): "•" bullets become list items, and a short line that ends in a colon or is in capitals
+    ("Qualifications:", "WHAT YOU NEED") becomes a heading."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if _BULLET.match(line):
+            line = _BULLET.sub(r"\1- ", line)
+        elif not stripped.startswith(("#", "-", "*", "+", ">", "|")) and (
+            _is_heading_line(stripped) or (_CAPS_HEADING.match(stripped) and len(stripped.split()) <= 6)
+        ):
+            line = f"## {stripped}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _plain(token: Token) -> str:
@@ -296,6 +328,7 @@ class _Entry:
     canonical: frozenset[str]  # its words through the knowledge's synonyms, each prefixed with _SYNONYM
     has_quantity: bool
     has_time: bool
+    has_frequency: bool
 
 
 class PassageIndex:
@@ -311,6 +344,7 @@ class PassageIndex:
                 frozenset(_SYNONYM + word for word in features(p.text)),
                 bool(_QUANTITY.search(p.text.lower())),
                 bool(_TIME.search(p.text.lower())),
+                bool(_FREQUENCY.search(p.text.lower())),
             )
             for p in self.passages
         ]
@@ -341,9 +375,12 @@ class PassageIndex:
         total = sum(weights)
         requirement, duty = bool(_REQUIREMENT_FRAME.search(text)), bool(_DUTY_FRAME.search(text))
         wants_quantity, wants_time = bool(_QUANTITY_QUESTION.search(text)), bool(_TIME_QUESTION.search(text))
+        wants_frequency = bool(_FREQUENCY_QUESTION.search(text))
         scored: list[tuple[float, int]] = []
         for position, entry in enumerate(self._entries):
             if (wants_quantity and not entry.has_quantity) or (wants_time and not entry.has_time):
+                continue
+            if wants_frequency and not entry.has_frequency:
                 continue
             if any(_similarity(words[i], entry) <= SYNONYM_SIMILARITY for i in required):
                 continue
