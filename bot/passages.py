@@ -76,7 +76,8 @@ _QUANTITY_QUESTION = re.compile(
 # "How often" is answered by a frequency: "paid weekly", "twice a month", "every Friday".
 _FREQUENCY_QUESTION = re.compile(r"\bhow often\b|\bhow frequently\b")
 _FREQUENCY = re.compile(
-    r"\b(?:hourly|daily|weekly|biweekly|monthly|quarterly|yearly|annually|every|each|once|twice|per|times a)\b"
+    r"\b(?:hourly|daily|weekly|biweekly|monthly|quarterly|yearly|annually|every|each|once|twice|per"
+    r"|times a)\b"
 )
 # A question after a named tool or one of several ("redis or memcached?") is not answered by a sentence
 # naming only the category: synonyms, which map the named thing onto its category, don't count for it.
