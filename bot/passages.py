@@ -7,16 +7,19 @@ each remembering its line and the heading above it. The heading says what a pass
 to different passages.
 
 A passage answers a question when it covers the question's topic words — the words left once function
-words and the words of asking ("do I need", "is there", "actually") are gone. Words are compared as the
-matcher compares them (normalised, lightly stemmed, synonym-mapped, typo-tolerant through rapidfuzz), each
-weighted by its rarity across the posting's passages (IDF), so "Pinterest" counts for little and "caching"
-for a lot. Three rules keep a shared word from passing for an answer:
+words and the words of asking ("do I need", "is there", "actually") are gone. Words are compared much as
+the matcher compares them (normalised, stemmed — here by Snowball, so "flexible" meets "flexibility" —,
+synonym-mapped, typo-tolerant through rapidfuzz), each weighted by its rarity across the posting's passages
+(IDF), so "Pinterest" counts for little and "caching" for a lot. Rules keep a shared word from passing for
+an answer:
 
-- a topic word the passage lacks counts fully against it, and a word the whole posting never uses (redis,
-  kubernetes, dress code) counts as much as the rarest word it does use;
+- a topic word the passage lacks counts against it, a word the posting never uses (kubernetes) too; one
+  shared word among many missing ones is a coincidence, however rare the word;
 - a word matched only through a synonym counts for little: "redis" maps to "caching", but a sentence about
-  caching doesn't say which cache;
-- "how many / how much / how long" needs a passage with a number in it, "when" one with a time.
+  caching doesn't say which cache; after a named tool or a choice ("redis or memcached?") not at all;
+- the thing asked about ("is there a *signing bonus*?", "is *overtime* available?") must be in the passage;
+- "how many / how much / how long" needs a number in the passage, "how often" a frequency, "when" a time;
+- a request to the bot ("write me a poem", "how do I build a REST API") is not a question about the posting.
 """
 
 from __future__ import annotations
@@ -105,7 +108,6 @@ _DUTY_FRAME = re.compile(
     r"|be doing|do engineers|engineers do|will engineers)\b"
 )
 
-# Words that ask rather than say what about: function words, and the words of asking.
 # Pure function words: never the thing asked about.
 _FUNCTION_TEXT = """
     a an the is are was were be been being am do does did you your i me my we our us it its this that these
@@ -121,6 +123,7 @@ _TASK = re.compile(
     r"|recommend|teach|solve|fix|debug|calculate|draw|generate|summari[sz]e|give me|show me how|help me)\b"
     r"|^how (?:do|can|would|should) i (?!get\b)|^how to\b"
 )
+# Words that ask rather than say what about: function words, and the words of asking.
 _ASKING_TEXT = """
     a an the is are was were be been being am there here do does did doing done you your yours i me my
     mine we our us it its this that these those they them their he she him her his at in on of for to from
@@ -166,19 +169,15 @@ _SLASHED = re.compile(r"\b(\w)/(\w)\b")
 _FILLER_PHRASES = re.compile(r"\bas well\b|\bin this (?:role|position|job)\b")
 
 
-def stem(word: str) -> str:
-    """Snowball's English stemmer, cached: "flexible" and "flexibility", "restful" and "rest" meet."""
-    return _stem(word)
-
-
 _stem_cache: dict[str, str] = {}
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """Snowball's English stemmer, cached: "flexible" and "flexibility", "restful" and "rest" meet."""
     found = _stem_cache.get(word)
     if found is None:
         found = _ENGLISH.stemWord(word)
-        if len(_stem_cache) < 100_000:
+        if len(_stem_cache) < 100_000:  # questions' words are open-ended and the bot runs for weeks
             _stem_cache[word] = found
     return found
 
