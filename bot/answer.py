@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from bot.knowledge.loader import CompiledIntent, Knowledge, PostingKnowledge
 from bot.knowledge.schema import Messages
@@ -18,7 +18,11 @@ from bot.matcher import Candidate
 from bot.passages import Quote
 from bot.text import FUNCTION_WORDS, tokens
 
+# What a reply did with a question: the one definition; the question log adds a recruiter's handoff.
+# "quoted": a reply made only of the posting's own sentences.
 Outcome = Literal["answered", "quoted", "did_you_mean", "out_of_scope"]
+RecordedOutcome = Literal[Outcome, "handed_off"]
+RECORDED_OUTCOMES: tuple[RecordedOutcome, ...] = get_args(RecordedOutcome)
 
 LIST_ITEMS = 4  # an answer with this many list lines is long: a quote that answers precisely leads it
 _LIST_LINE = re.compile(r"^\s*(?:[•*-]|\d+[.)])\s", re.MULTILINE)

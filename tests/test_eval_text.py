@@ -10,7 +10,8 @@ import pytest
 
 from bot.evaluate_text import contains
 from tests.conftest import KNOWLEDGE, ROOT
-from tests.fixtures.kb import line_of, run_cli
+from tests.environment import run_cli
+from tests.fixtures.kb import line_of
 
 CASES = """\
 - {question: "do you do A/B testing?", answer: ["a/b testing"]}

@@ -11,7 +11,8 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.posting_text import MAX_TEXT_BYTES
 from bot.knowledge.reload import LiveKnowledge
 from tests.conftest import KNOWLEDGE, SHARED
-from tests.fixtures.kb import MINIMAL_INTENTS, MINIMAL_POSTING, problems, run_cli, write_knowledge
+from tests.environment import run_cli
+from tests.fixtures.kb import MINIMAL_INTENTS, MINIMAL_POSTING, problems, write_knowledge
 
 TEXT = "# Developer at Acme\n\n## Qualifications\n\n- Three years of Go.\n- Kindness.\n"
 

@@ -12,7 +12,7 @@ from bot.answer import answer
 from bot.knowledge.loader import load_knowledge
 from bot.store import MIGRATIONS, SCHEMA_VERSION, Store
 from tests.conftest import KNOWLEDGE
-from tests.fixtures.kb import run_cli
+from tests.environment import run_cli
 
 KEY = b"test-hash-key"
 POSTING = "pinterest-backend-engineer"

@@ -12,7 +12,7 @@ from bot.answer import answer, render_intent
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.passages import Passage, split_passages
 from tests.conftest import KNOWLEDGE
-from tests.fixtures.kb import run_cli
+from tests.environment import run_cli
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import KNOWLEDGE
+from tests.environment import run_cli
 from tests.slack.harness import (
     SIGNING_SECRET,
     BotProcess,
@@ -27,7 +28,6 @@ from tests.slack.harness import (
     button,
     conversation_ids,
     http_mode,
-    run_cli,
     shown_text,
     to_channel,
 )
@@ -67,7 +67,7 @@ class App:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     workdir = tmp_path_factory.mktemp("quotes")
-    with http_mode(workdir, KNOWLEDGE, USER_HASH_KEY="e2e-quotes-key") as (bot, url, api):
+    with http_mode(workdir, KNOWLEDGE, HASH_KEY="e2e-quotes-key") as (bot, url, api):
         yield App(bot, url, api, workdir)
 
 
@@ -113,7 +113,7 @@ def report_when(app: App, ready: Callable[[dict[str, Any]], bool], timeout: floa
     is written)."""
     deadline = time.monotonic() + timeout
     while True:
-        result = run_cli(["report", "--json", "--knowledge", str(KNOWLEDGE)], app.workdir)
+        result = run_cli("report", "--json", "--knowledge", KNOWLEDGE, cwd=app.workdir)
         assert result.returncode == 0, result.stderr
         data: dict[str, Any] = json.loads(result.stdout)
         if ready(data) or time.monotonic() > deadline:
