@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.knowledge.loader import (
     INTENTS_FILE,
+    POSTINGS_DIR,
     Knowledge,
     PostingKnowledge,
     PostingRead,
@@ -25,7 +26,9 @@ from bot.knowledge.loader import (
     load_shared,
     posting_files,
     read_posting,
+    read_text,
 )
+from bot.knowledge.posting_text import TEXT_SUFFIX, orphan_problem, text_files
 from bot.knowledge.schema import Posting
 from bot.knowledge.yaml_source import Problem, YamlDocument
 
@@ -75,6 +78,8 @@ class KnowledgeFiles:
         self._intents = self._files.pop(self._intents_path)
         self._shared = loaded.shared
         self._served = {doc.path: _Served(doc, posting, built) for doc, posting, built in loaded.built}
+        # Each posting's last good text (postings/<id>.md), by posting id.
+        self._texts = {posting.id: built.text for _, posting, built in loaded.built if built.text}
         self.knowledge = loaded.knowledge()
 
     def refresh(self) -> Refresh:
@@ -82,7 +87,8 @@ class KnowledgeFiles:
         intents_changed = _changed(self._intents_path, self._intents)
         if intents_changed is not None:
             self._intents = intents_changed
-        paths = posting_files(self.directory)
+        yaml_paths = posting_files(self.directory)
+        paths = [*yaml_paths, *text_files(self.directory / POSTINGS_DIR)]
         changed: dict[Path, _File] = {}
         for path in paths:
             new = _changed(path, self._files.get(path))
@@ -97,20 +103,26 @@ class KnowledgeFiles:
         for path in removed:
             del self._files[path]
             self._served.pop(path, None)
+            if path.suffix == TEXT_SUFFIX:
+                self._texts.pop(path.stem, None)
         self._files.update(changed)
-        reads = {path: read_posting(path) for path in changed}
+        reads = {path: read_posting(path) for path in changed if path.suffix != TEXT_SUFFIX}
         for path, r in reads.items():
             self._files[path].problems = tuple(r.problems)
+        retexted = self._read_texts(changed, removed, yaml_paths)
         # intents.yaml is tried again after posting edits too: they may fix what stopped it.
         retry = self._intents.problems and (changed or removed)
         if not ((intents_changed is not None or retry) and self._swap_shared(reads)):
             for r in reads.values():
                 self._apply(self._shared, r)
+            for path, served in list(self._served.items()):
+                if served.posting.id in retexted and path not in reads:
+                    self._rebuild(path, served)
         # A posting whose new version took a channel another posting holds keeps its last one.
         for problem in _channel_problems(list(self._served.values()), set(changed)):
             old = served_before.get(problem.path)
             if old is not None and self._shared is not shared_before:
-                built, _ = build_posting(self._shared, old.doc, old.posting)
+                built, _ = build_posting(self._shared, old.doc, old.posting, self._texts.get(old.posting.id))
                 old = _Served(old.doc, old.posting, built) if built is not None else None
             if old is not None:
                 self._served[problem.path] = old
@@ -128,6 +140,34 @@ class KnowledgeFiles:
 
     # ---- applying changes -----------------------------------------------------------------------------
 
+    def _read_texts(
+        self, changed: dict[Path, _File], removed: list[Path], yaml_paths: list[Path]
+    ) -> set[str]:
+        """Read the posting texts that changed; a text that can't be served keeps the posting's last good
+        one. Returns the ids of postings whose text changed. A text whose posting is gone is a problem."""
+        retexted = {path.stem for path in removed if path.suffix == TEXT_SUFFIX}
+        stems = {path.stem for path in yaml_paths}
+        for path, known in self._files.items():
+            if path.suffix != TEXT_SUFFIX:
+                continue
+            if path in changed:
+                text, problem = read_text(path, yaml_paths)
+                known.problems = (problem,) if problem is not None else ()
+                if text is not None and self._texts.get(path.stem) != text:
+                    self._texts[path.stem] = text
+                    retexted.add(path.stem)
+            elif path.stem not in stems:  # its posting was deleted since
+                orphan = orphan_problem(path, yaml_paths)
+                known.problems = (orphan,) if orphan is not None else ()
+        return retexted
+
+    def _rebuild(self, path: Path, served: _Served) -> None:
+        """Build a served posting again from its parsed file (its text changed)."""
+        text = self._texts.get(served.posting.id)
+        built, _ = build_posting(self._shared, served.doc, served.posting, text)
+        if built is not None:
+            self._served[path] = _Served(served.doc, served.posting, built)
+
     def _swap_shared(self, reads: dict[Path, PostingRead]) -> bool:
         """Rebuild every posting over new intents, re-read postings from their new versions; keep the old
         intents (and return False) if a posting that loads now would break."""
@@ -141,7 +181,8 @@ class KnowledgeFiles:
                 continue
             if path in self._served:
                 reads_old = self._served[path]
-                built, posting_problems = build_posting(shared, reads_old.doc, reads_old.posting)
+                text = self._texts.get(reads_old.posting.id)
+                built, posting_problems = build_posting(shared, reads_old.doc, reads_old.posting, text)
                 if built is None:
                     problems += posting_problems  # neither its new nor its last good version fits
                 else:
@@ -149,7 +190,8 @@ class KnowledgeFiles:
         for path, served in self._served.items():
             if path in reads:
                 continue
-            built, posting_problems = build_posting(shared, served.doc, served.posting)
+            text = self._texts.get(served.posting.id)
+            built, posting_problems = build_posting(shared, served.doc, served.posting, text)
             if built is None:
                 problems += posting_problems
             else:
@@ -174,7 +216,7 @@ class KnowledgeFiles:
         if problem is not None:
             self._files[r.path].problems += (problem,)
             return False
-        built, problems = build_posting(shared, r.doc, r.posting)
+        built, problems = build_posting(shared, r.doc, r.posting, self._texts.get(r.posting.id))
         if built is None:
             self._files[r.path].problems += tuple(problems)
             return False

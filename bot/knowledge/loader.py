@@ -18,6 +18,7 @@ from bot.knowledge import checks
 from bot.knowledge.checks import fact_group_keys, fact_path_exists
 from bot.knowledge.error_wording import describe, kind
 from bot.knowledge.model import CompiledIntent, IntentTable, Knowledge, PostingKnowledge
+from bot.knowledge.posting_text import PostingTextError, orphan_problem, read_posting_text, text_files
 from bot.knowledge.schema import Intent, IntentsFile, Messages, Posting
 from bot.knowledge.templates import Template, TemplateError, parse
 from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, load_yaml
@@ -32,6 +33,7 @@ __all__ = [
     "PostingKnowledge",
     "fact_group_keys",
     "fact_path_exists",
+    "knowledge_files",
     "load_knowledge",
     "posting_files",
 ]
@@ -55,6 +57,11 @@ def posting_files(directory: Path) -> list[Path]:
     """The posting files a knowledge directory is loaded from, in load order."""
     folder = directory / POSTINGS_DIR
     return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    """Every file loading reads: intents, postings' facts and postings' texts."""
+    return [directory / INTENTS_FILE, *posting_files(directory), *text_files(directory / POSTINGS_DIR)]
 
 
 def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> Knowledge:
@@ -97,20 +104,28 @@ def load_parts(directory: Path, before_read: Callable[[Path], None] | None = Non
         raise KnowledgeError(
             [Problem(intents_path, 1, "file not found: every knowledge directory needs one")]
         )
-    paths = [intents_path, *posting_files(directory)]
+    yaml_paths = posting_files(directory)
     if before_read is not None:
-        for path in paths:
+        for path in knowledge_files(directory):
             before_read(path)
     shared, problems = load_shared(intents_path)
-    read = [read_posting(path) for path in paths[1:]]
+    read = [read_posting(path) for path in yaml_paths]
     for posting_read in read:
         problems += posting_read.problems
     postings = unique_postings([r for r in read if r.posting is not None], problems)
+    texts = {}
+    for path in text_files(directory / POSTINGS_DIR):
+        text, text_problem = read_text(path, yaml_paths)
+        if text_problem is not None:
+            problems.append(text_problem)
+        elif text is not None:
+            texts[path.stem] = text
     if shared is None:
         raise KnowledgeError(problems)
     built: list[tuple[YamlDocument, Posting, PostingKnowledge]] = []
     for doc, posting in postings:
-        knowledge, posting_problems = build_posting(shared, doc, posting, build_matcher=not problems)
+        text = texts.get(posting.id)
+        knowledge, posting_problems = build_posting(shared, doc, posting, text, build_matcher=not problems)
         problems += posting_problems
         if knowledge is not None:
             built.append((doc, posting, knowledge))
@@ -146,6 +161,17 @@ def read_posting(path: Path) -> PostingRead:
         problems.append(checks.problem(doc, ("id",), message))
         posting = None
     return PostingRead(path, doc, posting if doc is not None else None, problems)
+
+
+def read_text(path: Path, yaml_paths: list[Path]) -> tuple[str | None, Problem | None]:
+    """A posting's text (`<id>.md`), or why it can't be served (no posting beside it, unreadable...)."""
+    orphan = orphan_problem(path, yaml_paths)
+    if orphan is not None:
+        return None, orphan
+    try:
+        return read_posting_text(path), None
+    except PostingTextError as exc:
+        return None, exc.problem
 
 
 def unique_postings(
@@ -228,9 +254,14 @@ def load_shared(intents_path: Path) -> tuple[SharedPart | None, list[Problem]]:
 
 
 def build_posting(
-    shared: SharedPart, doc: YamlDocument, posting: Posting, *, build_matcher: bool = True
+    shared: SharedPart,
+    doc: YamlDocument,
+    posting: Posting,
+    text: str | None = None,
+    *,
+    build_matcher: bool = True,
 ) -> tuple[PostingKnowledge | None, list[Problem]]:
-    """One posting over the shared part: its own intents and answers, its matcher, its facts."""
+    """One posting over the shared part: its own intents and answers, its matcher, its facts, its text."""
     problems: list[Problem] = []
     own = _compile_intents(enumerate(posting.intents), doc, shared.intents, problems)
     for intent_id, text in posting.answers.items():
@@ -248,7 +279,7 @@ def build_posting(
     if problems or not build_matcher:
         return None, problems
     intents = IntentTable(shared.intents, own) if own else shared.intents
-    return PostingKnowledge(posting, intents, shared.matcher_for(posting)), problems
+    return PostingKnowledge(posting, intents, shared.matcher_for(posting), text), problems
 
 
 # ---- reading and schema validation ---------------------------------------------------------------------

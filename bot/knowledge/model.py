@@ -11,6 +11,7 @@ from typing import Any
 from bot.knowledge.schema import MatchSettings, Posting
 from bot.knowledge.templates import MissingFact, Template
 from bot.knowledge.yaml_source import Problem
+from bot.passages import PassageIndex, split_passages
 from bot.ranking import Ranker
 from bot.role_index import Description, RoleIndex, describe
 
@@ -60,6 +61,13 @@ class PostingKnowledge:
     # The intent matcher (`bot.matcher.Matcher`): the shared one seen through the posting's names, unless
     # the posting has intents of its own.
     matcher: Ranker
+    text: str | None = None  # the posting as candidates read it (postings/<id>.md), when there is one
+
+    @cached_property
+    def passages(self) -> PassageIndex | None:
+        """The text's sentences and list items, to quote when no intent fits: indexed on first use, from the
+        posting's own text only (thousands of postings load; few are asked)."""
+        return PassageIndex(split_passages(self.text), self.matcher.features) if self.text else None
 
     @cached_property
     def facts(self) -> dict[str, Any]:
