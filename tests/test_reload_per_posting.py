@@ -147,3 +147,29 @@ def test_check_sums_up_many_postings_in_one_line(many: Path) -> None:
     last = result.stdout.strip().splitlines()[-1]
     ids = sorted(path.stem for path in files(many))
     assert last == f"ok: {many} — {COUNT} posting(s): {', '.join(ids[:5])} and {COUNT - 5} more"
+
+
+def test_a_posting_text_reloads_with_its_posting_alone(many: Path) -> None:
+    live = LiveKnowledge(many)
+    posting = files(many)[4]
+    text_path = posting.with_suffix(".md")
+    text_path.write_text("# The role\n\nParking is free at the office.\n", encoding="utf-8")
+    before = live.current
+    result = live.reload()
+    assert result.loaded and not result.problems
+    assert "Parking is free" in (live.current.postings[posting.stem].text or "")
+    assert all(
+        live.current.postings[pid] is before.postings[pid] for pid in before.postings if pid != posting.stem
+    )
+
+    text_path.write_bytes(b"\x00\x01 not text")  # a broken text keeps the last good one
+    result = live.reload()
+    assert [p.path for p in result.problems] == [text_path]
+    assert "Parking is free" in (live.current.postings[posting.stem].text or "")
+
+    text_path.write_text("Parking costs $5 a day.\n", encoding="utf-8")
+    posting.unlink()  # and the posting itself goes: its text is a problem, not silently kept
+    result = live.reload()
+    assert posting.stem not in live.current.postings
+    assert [p.path for p in result.problems] == [text_path]
+    assert "no postings/" in result.problems[0].message
