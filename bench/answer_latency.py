@@ -33,9 +33,7 @@ CASE_FILES = [
 
 def bare(knowledge: Knowledge) -> Knowledge:
     """The knowledge as the bot had it before quoting: no posting text, no asking back."""
-    postings = {
-        pid: dataclasses.replace(p, text=None, passages=None) for pid, p in knowledge.postings.items()
-    }
+    postings = {pid: dataclasses.replace(p, text=None) for pid, p in knowledge.postings.items()}
     settings = knowledge.settings.model_copy(update={"ask_back": 1.0})
     return dataclasses.replace(knowledge, postings=postings, settings=settings)
 

@@ -51,8 +51,10 @@ RELOAD_DEADLINE = 30.0  # seconds; only reached when a reload is broken
 class Size:
     postings: int
     first_answer_s: float
+    first_answer_cpu_s: float
     rss_mb: float
     check_s: float
+    check_cpu_s: float
     reload_s: float
     answer_p50_ms: float
     answer_p99_ms: float
@@ -61,8 +63,10 @@ class Size:
     routing_wrong: float
 
 
-def _process(*args: str | Path) -> tuple[float, float, str]:
-    """Run `posting-bot` as a process: wall seconds, peak RSS of the largest child so far (MB), stdout."""
+def _process(*args: str | Path) -> tuple[float, float, float, str]:
+    """Run `posting-bot` as a process: wall seconds, CPU seconds (user + system: the wall time less the
+    wait for a core on a busy machine), peak RSS of the largest child so far (MB), stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "bot", *map(str, args)], capture_output=True, text=True, check=False
@@ -70,8 +74,9 @@ def _process(*args: str | Path) -> tuple[float, float, str]:
     elapsed = time.perf_counter() - started
     if done.returncode not in (0,):
         raise RuntimeError(f"posting-bot {args[0]} failed: {done.stderr.strip()[-500:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
-    return elapsed, peak, done.stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, cpu, after.ru_maxrss / 1024, done.stdout  # ru_maxrss is in KB on Linux
 
 
 def _reload_seconds(directory: Path, posting_id: str) -> float:
@@ -97,9 +102,9 @@ def measure_size(count: int, workdir: Path) -> Size:
     directory = workdir / f"knowledge-{count}"
     made = write_knowledge(directory, count)
     posting_id = made[count // 2].id
-    first, rss, out = _process("ask", "--knowledge", directory, "--posting", posting_id, "what's the pay?")
+    first, first_cpu, rss, out = _process("ask", "--knowledge", directory, "--posting", posting_id, "pay?")
     assert "$" in out, out
-    check, _, _ = _process("check", "--knowledge", directory)
+    check, check_cpu, _, _ = _process("check", "--knowledge", directory)
     reload = _reload_seconds(directory, posting_id)
 
     live = LiveKnowledge(directory)
@@ -116,8 +121,10 @@ def measure_size(count: int, workdir: Path) -> Size:
     return Size(
         postings=count,
         first_answer_s=round(first, 2),
+        first_answer_cpu_s=round(first_cpu, 2),
         rss_mb=round(rss),
         check_s=round(check, 2),
+        check_cpu_s=round(check_cpu, 2),
         reload_s=round(reload, 2),
         answer_p50_ms=round(statistics.median(timings) * 1000, 2),
         answer_p99_ms=round(timings[int(0.99 * (len(timings) - 1))] * 1000, 2),
@@ -134,8 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(","))  # ascending: RSS is a running peak
     os.environ.pop("KNOWLEDGE_DIR", None)
-    baseline, _, _ = _process("ask", "--knowledge", SEED_KNOWLEDGE, "what's the pay?")
-    baseline_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    baseline, baseline_cpu, baseline_rss, _ = _process("ask", "--knowledge", SEED_KNOWLEDGE, "pay?")
     with tempfile.TemporaryDirectory() as tmp:
         rows = [measure_size(count, Path(tmp)) for count in sizes]
     if args.json:
@@ -148,14 +154,19 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         return 0
-    print(f"baseline (the bundled posting): first answer {baseline:.2f} s, RSS {baseline_rss:.0f} MB")
     print(
-        f"{'postings':>9} {'1st answer':>10} {'RSS':>7} {'check':>7} {'reload':>7} "
+        f"baseline (the bundled posting): first answer {baseline:.2f} s ({baseline_cpu:.2f} s CPU), "
+        f"RSS {baseline_rss:.0f} MB"
+    )
+    print(
+        f"{'postings':>9} {'1st answer (CPU)':>17} {'RSS':>7} {'check (CPU)':>17} {'reload':>7} "
         f"{'answer p50/p99':>15} {'routing reached / which role? / wrong':>38}"
     )
     for r in rows:
         print(
-            f"{r.postings:>9,} {r.first_answer_s:>8.2f} s {r.rss_mb:>4.0f} MB {r.check_s:>5.2f} s "
+            f"{r.postings:>9,} {r.first_answer_s:>6.2f} s ({r.first_answer_cpu_s:>5.2f} s) "
+            f"{r.rss_mb:>4.0f} MB "
+            f"{r.check_s:>6.2f} s ({r.check_cpu_s:>5.2f} s) "
             f"{r.reload_s:>5.2f} s {r.answer_p50_ms:>6.2f}/{r.answer_p99_ms:.2f} ms "
             f"{r.routing_reached:>16.1%} / {r.routing_which_role:.1%} / {r.routing_wrong:.1%}"
         )
