@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -206,10 +206,21 @@ class Matcher:
             candidates.extend(c for c in self._zero(limit) if c.intent not in seen)
         return candidates[:limit]
 
-    def confusables(self) -> list[Confusable]:
-        """Examples that, asked word for word, rank another intent above their own."""
+    def rows_naming(self, names: Iterable[Phrase]) -> list[int]:
+        """The examples (their rows) that use any of `names` word for word."""
+        wanted = [f" {' '.join(name)} " for name in names]
+        lines = self._example_words.split("\n")
+        return [row for row, line in enumerate(lines[: len(self._texts)]) if any(w in line for w in wanted)]
+
+    def confusables(self, rows: Iterable[int] | None = None) -> list[Confusable]:
+        """Examples (all, or those at `rows`) that, asked word for word, rank another intent above their own.
+
+        Each example is ranked against all the others, so the work grows with the square of the examples:
+        callers bound it with `rows`.
+        """
         found = []
-        for row, text in enumerate(self._texts):
+        for row in range(len(self._texts)) if rows is None else rows:
+            text = self._texts[row]
             own = int(self._example_intent[row])
             scores, best_example = self._scores(self._query(text))
             top = int(np.argmax(scores))  # the first of equals, as in `rank`

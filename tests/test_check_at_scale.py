@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 
+from bot.knowledge import loader
+from bot.knowledge.loader import load_knowledge
+from bot.matcher import Matcher
 from tests.environment import run_cli
 
 COMMON = [
@@ -59,3 +64,23 @@ def test_thousands_of_near_duplicates_are_summed_up(tmp_path: Path) -> None:
     assert more > 100 and lines[-2].startswith("… and ")
     assert lines[-1] == f"ok: {tmp_path / 'kb'} — 1 posting(s): acme-dev"
     assert len(result.stdout.encode()) < 100_000
+
+
+def test_the_near_duplicate_scan_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ranking every example against every other grows with their square; past a bound `check` ranks an even
+    # sample and says so (MAX_SCANNED is 15,000 — lowered here so the test stays quick).
+    directory = overlapping_intents(tmp_path / "kb")
+    everything = load_knowledge(directory, near_duplicates=True).warnings
+    ranked: list[str] = []
+    original = Matcher._query
+
+    def counting(self: Matcher, text: str) -> Any:
+        ranked.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(loader, "MAX_SCANNED", 500)
+    monkeypatch.setattr(Matcher, "_query", counting)
+    sampled = load_knowledge(directory, near_duplicates=True).warnings
+    assert len(ranked) <= 500
+    assert sampled[0].message.startswith("near-duplicates: checked every 4th of 2,000 examples")
+    assert set(sampled[1:]) < set(everything)

@@ -51,11 +51,14 @@ def duplicate_examples(intents: Iterable[Intent], doc: YamlDocument, owner: dict
     return problems
 
 
-def near_duplicates(matcher: Matcher, sources: list[tuple[YamlDocument, list[Intent]]]) -> list[Problem]:
-    """Recruiters' near-duplicates: an example that, asked word for word, gets another intent's answer."""
+def near_duplicates(
+    matcher: Matcher, sources: list[tuple[YamlDocument, list[Intent]]], rows: Iterable[int] | None = None
+) -> list[Problem]:
+    """Recruiters' near-duplicates: an example (of all, or those at `rows`) that, asked word for word, gets
+    another intent's answer."""
     where = {intent.id: doc for doc, intents in sources for intent in intents}
     warnings: list[Problem] = []
-    for c in matcher.confusables():
+    for c in matcher.confusables(rows):
         doc = where[c.intent]
         message = (
             f"example '{c.example}' of '{c.intent}' is answered as '{c.other}' "
