@@ -7,6 +7,7 @@ from typing import TextIO
 
 from bot.answer import Reply, answer, render_intent
 from bot.knowledge.loader import Knowledge
+from bot.role_index import MAX_CHOICES
 from bot.routing import ASK_TEXT, Choice, route
 from bot.store import Store
 
@@ -82,6 +83,9 @@ def _greeting(knowledge: Knowledge, posting_id: str | None) -> str:
     if posting_id is not None or len(knowledge.postings) == 1:
         posting = knowledge.posting(posting_id).posting
         return f"Ask me about the {posting.title} posting at {posting.company}."
+    if len(knowledge.postings) > MAX_CHOICES:
+        count = len(knowledge.postings)
+        return f"Ask me about any of {count:,} roles: name the one you mean (its title, city or company)."
     roles = "; ".join(p.posting.title + " at " + p.posting.company for p in knowledge.postings.values())
     return f"Ask me about these roles: {roles}."
 
