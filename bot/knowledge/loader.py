@@ -210,13 +210,14 @@ class SharedPart:
         # Matchers for postings whose names occur in the shared examples, by those names: every "Backend
         # Engineer" posting shares one.
         self._renamed: dict[tuple[tuple[Phrase, Phrase], ...], Matcher] = {}
+        self._changing: dict[tuple[Phrase, Phrase], bool] = {}
 
     def matcher_for(self, posting: Posting) -> Matcher:
         """The posting's matcher: the shared one seen through its names, unless it needs its own."""
         names = _posting_synonyms(posting)
         if posting.intents:
             return Matcher(_examples([*self.file.intents, *posting.intents]), {**self.synonyms, **names})
-        changing = {s: t for s, t in names.items() if self.matcher.names_change_examples({s: t})}
+        changing = {s: t for s, t in names.items() if self._changes_examples(s, t)}
         if not changing:
             return self.matcher.named(names)
         key = tuple(changing.items())
@@ -225,6 +226,13 @@ class SharedPart:
             base = self._renamed[key] = Matcher(_examples(self.file.intents), {**self.synonyms, **changing})
         rest = {s: t for s, t in names.items() if s not in changing}
         return base.named(rest) if rest else base
+
+    def _changes_examples(self, source: Phrase, target: Phrase) -> bool:
+        # Remembered per name: thousands of postings share a few companies and titles.
+        known = self._changing.get((source, target))
+        if known is None:
+            known = self._changing[(source, target)] = self.matcher.names_change_examples({source: target})
+        return known
 
     def near_duplicates(self, postings: list[tuple[YamlDocument, Posting]]) -> list[Problem]:
         """Near-duplicate warnings: the shared examples scanned once, not once per posting; a matcher that
