@@ -3,7 +3,8 @@
 Each file is remembered by its stat signature and a digest of its bytes: a scan of thousands of files costs
 one `stat` each, and only files whose bytes differ are parsed again. A posting file that fails keeps its
 last good version served (a new file that fails is simply not added) and leaves every other posting alone.
-An edit to `intents.yaml` rebuilds the shared part and every posting over it from their parsed files
+A posting's text (`<id>.md`) goes with its posting: editing it rebuilds that posting. An edit to
+`intents.yaml` rebuilds the shared part and every posting over it from their parsed files
 (nothing is re-read); it goes live only if every posting still builds, else the old shared part stays.
 """
 
