@@ -28,9 +28,17 @@ class Draft:
         return {
             "posting": self.posting,
             "text": self.text,
-            "citations": {path: {"line": line, "text": text} for path, (line, text) in self.citations.items()},
+            "citations": {
+                path: {"line": line, "text": text} for path, (line, text) in self.citations.items()
+            },
             "review": [text for _, text in self.review],
         }
+
+    def name_company(self, company: str) -> None:
+        """The company as the recruiter gives it, for a posting that doesn't name it (or names it oddly)."""
+        self.posting = {key: self.posting[key] for key in _ORDER if key in self.posting or key == "company"}
+        self.posting["company"] = company
+        self.citations.pop("company", None)
 
 
 _ORDER = list(Posting.model_fields)
@@ -38,15 +46,26 @@ _ORDER = list(Posting.model_fields)
 
 def build_draft(source: Source) -> Draft:
     lines = split_lines(source.markdown)
-    found = extract(lines, source.given)
+    found = extract(lines, source.given, source.board_lines)
     facts = {key: found.facts[key] for key in _ORDER if key in found.facts}
     for key, value in list(facts.items()):
         if isinstance(value, dict) and key in ("requirements", "level", "location", "remote"):
             facts[key] = {k: value[k] for k in _field_order(key) if k in value}
-    facts, dropped = _valid(facts)
+    facts, dropped = _valid(_whole_numbers(facts))
     citations = {p: c for p, c in found.citations.items() if p.split(".")[0] in facts}
     review = sorted(set(found.review) | {found.citations[p] for p in dropped if p in found.citations})
     return Draft(facts, source.markdown, citations, review, source.origin)
+
+
+def _whole_numbers(value: Any) -> Any:
+    """118938.0 -> 118938: amounts read as floats print as the posting wrote them."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    return value
 
 
 def _field_order(key: str) -> list[str]:
@@ -76,6 +95,8 @@ def _valid(facts: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 def posting_id(draft: Draft) -> str | None:
     """`company-title` as a file name: "Pinterest", "Backend Engineer" -> pinterest-backend-engineer."""
     words = " ".join(str(draft.posting.get(k, "")) for k in ("company", "title"))
-    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    ascii_words = (
+        unicodedata.normalize("NFKD", re.sub(r"[^\w]+", " ", words)).encode("ascii", "ignore").decode()
+    )
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_words.lower()).strip("-")
     return slug[:80].rstrip("-") or None

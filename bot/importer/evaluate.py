@@ -49,7 +49,9 @@ def _close_text(got: Any, want: Any) -> bool:
 def _ranges(value: Any) -> set[tuple[float, float, str | None, str | None]]:
     items = value if isinstance(value, list) else [value]
     return {
-        (float(i["min"]), float(i["max"]), i.get("currency"), i.get("period")) for i in items if isinstance(i, dict)
+        (float(i["min"]), float(i["max"]), i.get("currency"), i.get("period"))
+        for i in items
+        if isinstance(i, dict)
     }
 
 
@@ -77,8 +79,16 @@ SLOTS: dict[str, tuple[str, str, Callable[[Any, Any], bool]]] = {
     "equity": ("equity.provided", "equity.provided", _equal),
     "relocation": ("relocation.provided", "relocation.provided", _equal),
     "visa_sponsorship": ("visa_sponsorship.provided", "visa_sponsorship.provided", _equal),
-    "requirements.experience_years": ("requirements.experience_years", "requirements.experience_years", _equal),
-    "requirements.qualifications": ("requirements.qualifications#", "requirements.qualifications_count", _equal),
+    "requirements.experience_years": (
+        "requirements.experience_years",
+        "requirements.experience_years",
+        _equal,
+    ),
+    "requirements.qualifications": (
+        "requirements.qualifications#",
+        "requirements.qualifications_count",
+        _equal,
+    ),
     "responsibilities": ("responsibilities#", "responsibilities_count", _equal),
     "level.seniority": ("level.seniority", "level.seniority", _equal),
     "level.employment_type": ("level.employment_type", "level.employment_type", _equal),

@@ -19,7 +19,7 @@ _WORD_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
                  "a": 1, "an": 1}  # fmt: skip
 _COUNT = r"(\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
 _YEARS = re.compile(
-    rf"(?:(?:at least|a minimum of|minimum(?: of)?|min\.?|over|more than)\s+)?\b{_COUNT}\s*\+?"
+    rf"(?:(?:at least|a minimum of|minimum(?: of)?|min\.?|over|more than)\s+)?\b{_COUNT}\s*\+?(?: or more)?"
     rf"(?:\s*(?:-|–|—|to)\s*\d{{1,2}})?\s*\+?\s*(?:full[- ])?(?:years?|yrs?)\b['’]?\+?",
     re.I,
 )
@@ -115,7 +115,9 @@ _RELOCATION_YES = re.compile(
     r"|(?:help|support|assist)\w* (?:with|you) relocat|\brelocation is (?:provided|available|offered)",
     re.I,
 )
-_VISA = re.compile(r"\bvisas?\b|\bsponsor(?:ship|ing|s)?\b|\bwork permit|\bemployment permit|\bimmigration\b", re.I)
+_VISA = re.compile(
+    r"\bvisas?\b|\bsponsor(?:ship|ing|s)?\b|\bwork permit|\bemployment permit|\bimmigration\b", re.I
+)
 _VISA_NO = re.compile(
     r"(?:not|no|unable to|cannot|can't|won't|don't|do not|does not|will not|isn't|is not)\b[^.;]{0,40}"
     r"\b(?:sponsor|sponsorship|visa)|not eligible for (?:visa )?sponsorship"
@@ -147,8 +149,8 @@ _TEAMS = re.compile(
 )
 _NAME = r"(?:The |the )?[A-Z][\w&'’.-]*(?:[ ](?:[A-Z][\w&'’.-]*|of|&|and|de|du))*"
 _COMPANY_PATTERNS = (
-    re.compile(rf"^({_NAME}) (?:is|are) (?:an? |the )?(?:proud )?(?:equal opportunit|eoe\b|committed)", re.I),
     re.compile(rf"^About ({_NAME}):?$"),
+    re.compile(rf"^({_NAME}) (?:is|are) (?:an? |the )?(?:proud )?(?:equal opportunit|eoe\b|committed)", re.I),
     re.compile(rf"^(?:Join|At) ({_NAME})[,!.]"),
     re.compile(rf"^({_NAME}) (?:is|has been|builds|helps|makes|ships|has|was) "),
 )
@@ -157,7 +159,9 @@ _NOT_A_COMPANY = re.compile(
     r"|overview|summary|opportunity|department|location|benefits|compensation|responsibilities)\b",
     re.I,
 )
-_GENERIC_TITLES = re.compile(r"^(?:job description|job posting|careers?|open positions?|overview|about\b)", re.I)
+_GENERIC_TITLES = re.compile(
+    r"^(?:job description|job posting|careers?|open positions?|overview|about\b)", re.I
+)
 _TITLE_LABEL = re.compile(r"^(?:job title|position|role|title|job description|job|opening)\s*:\s*(.+)$", re.I)
 _PLACE = re.compile(r"^([A-Z][\w.'’ -]+, (?:[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?))\b")
 _LOCATION_LABEL = re.compile(r"^(?:location|based in|office|where)\s*:\s*(.+)$", re.I)
@@ -176,6 +180,7 @@ class Extraction:
     citations: dict[str, tuple[int, str]] = field(default_factory=dict)
     used: set[tuple[int, str]] = field(default_factory=set)  # sentences some fact came from
     review: list[tuple[int, str]] = field(default_factory=list)
+    board_lines: set[int] = field(default_factory=set)
 
     def put(self, path: str, value: Any, where: Sentence | tuple[int, str]) -> None:
         """Set a fact at a dotted path, citing where it was stated."""
@@ -207,10 +212,13 @@ def _sentences(lines: list[Line]) -> list[Sentence]:
     return found
 
 
-def extract(lines: list[Line], given: dict[str, tuple[Any, int, str]] | None = None) -> Extraction:
+def extract(
+    lines: list[Line], given: dict[str, tuple[Any, int, str]] | None = None, board_lines: set[int] | None = None
+) -> Extraction:
     """Every fact the text states. `given` holds facts a job board's fields state outright (path ->
-    (value, line, text)); they win over what the text seems to say."""
-    out = Extraction()
+    (value, line, text)); they win over what the text seems to say. `board_lines` are the lines showing
+    those fields: nothing there is left to review."""
+    out = Extraction(board_lines=set(board_lines or ()))
     for path, (value, line, text) in (given or {}).items():
         out.put(path, value, (line, text))
     every = _sentences(lines)
@@ -334,7 +342,9 @@ def _meta_line(lines: list[Line], out: Extraction) -> None:
                 if rest and not out.has("remote.mode"):
                     for mode, pattern in _REMOTE_RULES:
                         if pattern.search(rest):
-                            out.put("remote", {"mode": mode, "detail": rest.strip()}, Sentence(line, line.text))
+                            out.put(
+                                "remote", {"mode": mode, "detail": rest.strip()}, Sentence(line, line.text)
+                            )
                             break
                 continue
             if line is meta and re.fullmatch(r"[A-Z][\w&'’-]*(?: (?:[A-Z][\w&'’-]*|&|and|of))*", part):
@@ -399,7 +409,9 @@ def _salary(every: list[Sentence], out: Extraction) -> None:
                 item["eligibility"] = label.group(1).strip()
             rest = clause[pay.end :]
             paren = re.match(r"\s*(?:[A-Z]{3}\s*)?(?:per \w+\s*)?\(([^)]{3,80})\)", rest)
-            if paren and re.search(r"\bonly\b|applicants|candidates|based|located|resid", paren.group(1), re.I):
+            if paren and re.search(
+                r"\bonly\b|applicants|candidates|based|located|resid", paren.group(1), re.I
+            ):
                 item["eligibility"] = paren.group(1).strip()
             if item not in ranges:
                 ranges.append(item)
@@ -485,8 +497,13 @@ def _years(text: str) -> int | None:
         before = text[max(0, match.start() - 40) : match.start()]
         # The years must be of experience: "experience" follows in the same clause (or leads it).
         clause_after = re.split(r"[;,.](?:\s|$)|\bincluding\b|\bwith\b", after)[0]
-        if not (re.search(r"\bexperience\b", clause_after, re.I) or re.search(r"experience\s*(?:of|:)\s*$", before, re.I)):
-            if not re.match(r"\s*(?:of\s+)?(?:[\w-]+\s+){0,3}(?:in|as|working|leading|teaching|managing)\b", after, re.I):
+        if not (
+            re.search(r"\bexperience\b", clause_after, re.I)
+            or re.search(r"experience\s*(?:of|:)\s*$", before, re.I)
+        ):
+            if not re.match(
+                r"\s*(?:of\s+)?(?:[\w-]+\s+){0,3}(?:in|as|working|leading|teaching|managing)\b", after, re.I
+            ):
                 continue
         if _NOT_EXPERIENCE.search(f"{before[-20:]} {match.group(0)} {clause_after[:25]}"):
             continue
@@ -543,7 +560,7 @@ def _level(every: list[Sentence], out: Extraction) -> None:
     if out.has("level.employment_type"):
         return
     for sentence in every:
-        if not _THIS_JOB.search(sentence.text) or sentence.line.section == "pay":
+        if not _THIS_JOB.search(sentence.text):
             continue
         for kind, pattern in _EMPLOYMENT:
             if kind != "internship" and pattern.search(sentence.text):
@@ -593,6 +610,8 @@ def _review(every: list[Sentence], out: Extraction) -> None:
     for sentence in every:
         where = (sentence.line.number, sentence.text)
         if where in out.used or where in listed or sentence.line.kind == "heading":
+            continue
+        if sentence.line.number in out.board_lines:
             continue
         if _WORTH_A_LOOK.search(sentence.text):
             out.review.append(where)

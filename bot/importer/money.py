@@ -114,7 +114,9 @@ def pay_in(clause: str, pay_section: bool) -> list[Pay]:
             continue
         low = _number(match.group("anum"), match.group("ak"))
         high_text = match.group("bnum")
-        if high_text is not None and not (match.group("bsym") or match.group("acode2") or match.group("bcode2")):
+        if high_text is not None and not (
+            match.group("bsym") or match.group("acode2") or match.group("bcode2")
+        ):
             # "$40 to 50" is a range only when the second number is money-sized like the first.
             if match.group("asym") is None:
                 continue

@@ -29,6 +29,7 @@ class Source:
     origin: str  # "path/to/file", "-", "greenhouse:BOARD:ID", "lever:SITE:ID"
     # Facts a board's own fields state: path -> (value, line in `markdown`, the text on that line).
     given: dict[str, tuple[Any, int, str]] = field(default_factory=dict)
+    board_lines: set[int] = field(default_factory=set)  # the lines showing those fields
 
 
 def decode(data: bytes, name: str) -> str:
@@ -55,7 +56,9 @@ def from_text(text: str, origin: str) -> Source:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ImportProblem(f"{origin}: looks like JSON but isn't valid (line {exc.lineno}: {exc.msg})") from exc
+            raise ImportProblem(
+                f"{origin}: looks like JSON but isn't valid (line {exc.lineno}: {exc.msg})"
+            ) from exc
         return from_json(data, origin)
     if looks_like_html(text):
         markdown, title = html_to_markdown(text)
@@ -71,8 +74,10 @@ def from_text(text: str, origin: str) -> Source:
 def from_json(data: Any, origin: str) -> Source:
     if isinstance(data, dict) and isinstance(data.get("title"), str) and isinstance(data.get("content"), str):
         return greenhouse_source(data, origin)
-    if isinstance(data, dict) and isinstance(data.get("text"), str) and (
-        "descriptionPlain" in data or "lists" in data or "categories" in data
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("text"), str)
+        and ("descriptionPlain" in data or "lists" in data or "categories" in data)
     ):
         return lever_source(data, origin)
     raise ImportProblem(
@@ -87,21 +92,25 @@ class _Page:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.given: dict[str, tuple[Any, int, str]] = {}
+        self.board_lines: set[int] = set()
 
-    def add(self, text: str = "", **facts: Any) -> None:
+    def add(self, text: str = "", board: bool = True, **facts: Any) -> None:
+        """Add lines; `board`: they show the board's own fields (not the posting's prose)."""
         for part in text.split("\n"):
             self.lines.append(part)
+            if board and part.strip():
+                self.board_lines.add(len(self.lines))
         for path, value in facts.items():
             if value not in (None, "", []):
                 self.given[path.replace("__", ".")] = (value, len(self.lines), text.split("\n")[-1])
 
     def add_markdown(self, markdown: str) -> None:
         if markdown.strip():
-            self.add(markdown.strip())
+            self.add(markdown.strip(), board=False)
             self.add()
 
     def source(self, origin: str) -> Source:
-        return Source("\n".join(self.lines).rstrip() + "\n", origin, self.given)
+        return Source("\n".join(self.lines).rstrip() + "\n", origin, self.given, self.board_lines)
 
 
 def _board_html(content: str) -> str:
@@ -157,9 +166,17 @@ def greenhouse_source(job: dict[str, Any], origin: str) -> Source:
         if salary:
             page.given["salary"] = (salary[0] if len(salary) == 1 else salary, line, page.lines[line - 1])
     for entry in job.get("metadata") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("value"), str):
+        if (
+            isinstance(entry, dict)
+            and isinstance(entry.get("name"), str)
+            and isinstance(entry.get("value"), str)
+        ):
             text = f"{entry['name']}: {entry['value']}"
-            kind = employment_type(entry["value"]) if re.search(r"employment|type|commitment", entry["name"], re.I) else None
+            kind = (
+                employment_type(entry["value"])
+                if re.search(r"employment|type|commitment", entry["name"], re.I)
+                else None
+            )
             page.add(text, level__employment_type=kind)
     url = job.get("absolute_url")
     if isinstance(url, str) and url.startswith("http"):
@@ -222,7 +239,9 @@ def lever_source(posting: dict[str, Any], origin: str) -> Source:
     teams = list(dict.fromkeys(
         str(categories[k]).strip() for k in ("department", "team") if isinstance(categories.get(k), str) and categories[k].strip()
     ))  # fmt: skip
-    places = categories.get("allLocations") or ([categories["location"]] if categories.get("location") else [])
+    places = categories.get("allLocations") or (
+        [categories["location"]] if categories.get("location") else []
+    )
     places = [str(p) for p in places if isinstance(p, str) and p.strip()]
     commitment = categories.get("commitment") if isinstance(categories.get("commitment"), str) else None
     workplace = str(posting.get("workplaceType") or "")

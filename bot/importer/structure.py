@@ -25,7 +25,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9$£€]
 SECTION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("apply", re.compile(r"\bapply\b|\bapplication|\bhow to apply|\bnext steps|\binterested\b", re.I)),
     ("inclusion", re.compile(r"equal (?:employment )?opportunit|\beeo\b|diversity|inclusion", re.I)),
-    ("benefits", re.compile(r"benefit|perks|what we offer|we offer|what you(?:'|’)ll get|why join|offer\b", re.I)),
+    (
+        "benefits",
+        re.compile(r"benefit|perks|what we offer|we offer|what you(?:'|’)ll get|why join|offer\b", re.I),
+    ),
     ("pay", re.compile(r"\bpay\b|salary|compensation|\bwages?\b|\bearnings\b", re.I)),
     (
         "qualifications",
@@ -106,7 +109,9 @@ def split_lines(markdown: str) -> list[Line]:
         elif bullet:
             text = clean(bullet.group(2))
             indent = len(bullet.group(1))
-            lines.append(Line(number, text, "item", indent // 2 if indent else 0, list_section or section, heading))
+            lines.append(
+                Line(number, text, "item", indent // 2 if indent else 0, list_section or section, heading)
+            )
             continue
         else:
             text = clean(stripped)
@@ -131,7 +136,7 @@ def sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         before = text[start : match.start()]
-        if _ABBREVIATIONS.search(before.rstrip("\"”’)")):
+        if _ABBREVIATIONS.search(before.rstrip('"”’)')):
             continue
         parts.append(text[start : match.start()].strip())
         start = match.end()

@@ -51,8 +51,10 @@ def _number(value: Any) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-_CURRENCY_SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "SGD": "$", "HKD": "$", "MXN": "$",
-                     "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹", "KRW": "₩", "ILS": "₪"}  # fmt: skip
+_CURRENCY_SYMBOLS = {
+    **dict.fromkeys(("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"), "$"),
+    **{"EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹", "KRW": "₩", "ILS": "₪"},
+}
 
 
 def _money(amount: Any, currency: Any) -> str:
@@ -62,10 +64,10 @@ def _money(amount: Any, currency: Any) -> str:
 
 
 def _pay_range(pay: Mapping[str, Any]) -> str:
-    """`$118,938–$244,872 USD per year (US-based applicants only)`: only what the range states."""
+    """`$118,938-$244,872 USD per year (US-based applicants only)`: only what the range states."""
     currency = pay.get("currency")
     low, high = _money(pay.get("min"), currency), _money(pay.get("max"), currency)
-    text = low if pay.get("min") == pay.get("max") else f"{low}–{high}"
+    text = low if pay.get("min") == pay.get("max") else f"{low}\u2013{high}"
     if currency is not None:
         text += f" {currency}"
     if pay.get("period") is not None:
