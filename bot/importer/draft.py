@@ -36,8 +36,8 @@ class Draft:
 
     def name_company(self, company: str) -> None:
         """The company as the recruiter gives it, for a posting that doesn't name it (or names it oddly)."""
-        self.posting = {key: self.posting[key] for key in _ORDER if key in self.posting or key == "company"}
-        self.posting["company"] = company
+        facts = {**self.posting, "company": company}
+        self.posting = {key: facts[key] for key in _ORDER if key in facts}
         self.citations.pop("company", None)
 
 

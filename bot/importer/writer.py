@@ -7,6 +7,7 @@ the source changed (follow the source) from a fact a recruiter changed by hand (
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import os
@@ -80,7 +81,7 @@ def _set(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if value is not None else "(none)"
+    text = json.dumps(value, ensure_ascii=False, default=str) if value is not None else "(none)"
     return text if len(text) <= 70 else text[:67] + "..."
 
 
@@ -92,7 +93,7 @@ def merge(
     theirs = draft.posting
     if current is None:
         return Merge({"id": posting_id, **theirs})
-    result = json.loads(json.dumps(current))  # a deep copy of plain data
+    result = copy.deepcopy(current)
     outcome = Merge(result)
     for path in _units(current, theirs, last or {}):
         ours, new = _get(current, path), _get(theirs, path)
