@@ -24,6 +24,8 @@ _SETTINGS = (
     "ADMIN_USER_IDS",
     "DATABASE_PATH",
     "RETENTION_DAYS",
+    "GREENHOUSE_API_BASE_URL",
+    "LEVER_API_BASE_URL",
     # slack_sdk honours proxies itself and ignores NO_PROXY: loopback traffic must never go through one.
     "HTTP_PROXY",
     "HTTPS_PROXY",
