@@ -13,7 +13,7 @@ KNOWLEDGE = ROOT / "knowledge"
 SHARED = ROOT.parent / "shared"
 
 # The Slack stand-in's fixtures (`slack_api`, `socket_mode_server`) for every test.
-pytest_plugins = ["tests.slack_standin.fixtures"]
+pytest_plugins = ["tests.slack_standin.fixtures", "tests.job_boards_standin"]
 
 _SETTINGS = (
     "KNOWLEDGE_DIR",

@@ -37,7 +37,9 @@ def knowledge(tmp_path: Path) -> Path:
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()
+    }
 
 
 # ---- the seed posting ------------------------------------------------------------------------------------
@@ -51,7 +53,12 @@ def test_the_pinterest_posting_yields_the_bundled_facts_and_nothing_invented() -
     assert posting["company"] == "Pinterest"
     assert posting["teams"] == ["Core", "Monetization"]
     salary = posting["salary"]
-    assert (salary["min"], salary["max"], salary["currency"], salary["period"]) == (118938, 244872, "USD", "year")
+    assert (salary["min"], salary["max"], salary["currency"], salary["period"]) == (
+        118938,
+        244872,
+        "USD",
+        "year",
+    )
     assert "US" in salary["eligibility"] and "only" in salary["eligibility"]
     assert salary["factors"] == ["location", "travel", "experience", "skills"]
     assert posting["equity"]["provided"] is True
@@ -139,7 +146,11 @@ def test_greenhouse_job_json_with_escaped_content_and_two_currencies() -> None:
     assert posting["location"]["offices"] == ["Toronto", "Boston"]
     assert posting["requirements"]["experience_years"] == 3
     # Entities escaped twice come out as text: no "&nbsp;" or "&amp;" in what candidates read.
-    assert "&nbsp;" not in data["text"] and "&amp;" not in data["text"] and "Review code & mentor" in data["text"]
+    assert (
+        "&nbsp;" not in data["text"]
+        and "&amp;" not in data["text"]
+        and "Review code & mentor" in data["text"]
+    )
     assert "We also offer a $3,000 signing bonus." in data["review"]
 
 
@@ -172,7 +183,9 @@ def test_html_scripts_are_dropped_and_nested_lists_kept(knowledge: Path) -> None
 
 
 def test_stdin_is_a_source() -> None:
-    text = "Barista\nBean Scene Cafe\n\nPay: $16 per hour.\nBean Scene Cafe is an equal opportunity employer.\n"
+    text = (
+        "Barista\nBean Scene Cafe\n\nPay: $16 per hour.\nBean Scene Cafe is an equal opportunity employer.\n"
+    )
     posting = import_json("-", stdin=text)["posting"]
     assert posting["title"] == "Barista" and posting["company"] == "Bean Scene Cafe"
     assert posting["salary"] == {"min": 16, "max": 16, "currency": "USD", "period": "hour"}
@@ -221,7 +234,9 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
 def test_a_missing_file_and_a_bad_id_are_refused(knowledge: Path) -> None:
     missing = run_cli("import", "nowhere.txt", "--knowledge", knowledge)
     assert missing.returncode == 2 and "no such file" in missing.stderr
-    bad_id = run_cli("import", POSTINGS / "sales-with-ote.md", "--write", "--id", "../x", "--knowledge", knowledge)
+    bad_id = run_cli(
+        "import", POSTINGS / "sales-with-ote.md", "--write", "--id", "../x", "--knowledge", knowledge
+    )
     assert bad_id.returncode == 2 and "--id" in bad_id.stderr
     assert list((knowledge / "postings").iterdir()) == []
 
@@ -256,7 +271,8 @@ def test_reimport_follows_the_source_and_keeps_hand_edits(knowledge: Path, tmp_p
 
     # The posting changes: a new salary, and it now says three days a week in the office.
     changed = original.replace("$70,000 to $85,000", "$75,000 to $90,000").replace(
-        "This is a remote role open to anyone in the US.", "This is a hybrid role: three days a week in Denver."
+        "This is a remote role open to anyone in the US.",
+        "This is a hybrid role: three days a week in Denver.",
     )
     source.write_text(changed, encoding="utf-8")
     result = run_cli("import", source, "--write", "--id", "ae", "--knowledge", knowledge)
@@ -281,7 +297,9 @@ def test_importing_over_a_hand_written_posting_keeps_every_fact_it_has(knowledge
     shutil.copy(KNOWLEDGE / "postings" / "pinterest-backend-engineer.yaml", knowledge / "postings")
     before = yaml.safe_load((knowledge / "postings" / "pinterest-backend-engineer.yaml").read_text())
     source = POSTINGS / "sales-with-ote.md"
-    result = run_cli("import", source, "--write", "--id", "pinterest-backend-engineer", "--knowledge", knowledge)
+    result = run_cli(
+        "import", source, "--write", "--id", "pinterest-backend-engineer", "--knowledge", knowledge
+    )
     assert result.returncode == 0, result.stderr
     after = yaml.safe_load((knowledge / "postings" / "pinterest-backend-engineer.yaml").read_text())
     # With no earlier import to compare with, every fact already there counts as the recruiter's.

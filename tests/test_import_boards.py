@@ -14,7 +14,7 @@ import yaml
 
 from tests.conftest import KNOWLEDGE, ROOT
 from tests.fixtures.kb import run_cli
-from tests.job_boards_standin import JobBoards, Reply, job_boards  # noqa: F401 - the fixture
+from tests.job_boards_standin import JobBoards, Reply
 
 POSTINGS = ROOT / "tests" / "fixtures" / "postings"
 GREENHOUSE_JOB = json.loads((POSTINGS / "greenhouse-data-engineer.json").read_text(encoding="utf-8"))
@@ -40,19 +40,29 @@ def cli(boards: JobBoards, *args: str | Path) -> Any:
 
 
 def files(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()
+    }
 
 
 # ---- one job by URL --------------------------------------------------------------------------------------
 
 
-def test_a_greenhouse_job_url_is_fetched_with_pay_ranges_and_written(job_boards: JobBoards, knowledge: Path) -> None:
+def test_a_greenhouse_job_url_is_fetched_with_pay_ranges_and_written(
+    job_boards: JobBoards, knowledge: Path
+) -> None:
     job_boards.serve("/v1/boards/tidewater/jobs/4100200300", GREENHOUSE_JOB)
     result = cli(job_boards, "import", GH_URL, "--write", "--knowledge", knowledge)
     assert result.returncode == 0, result.stderr
     assert job_boards.requests == ["/v1/boards/tidewater/jobs/4100200300?pay_transparency=true"]
     posting = yaml.safe_load((knowledge / "postings" / "tidewater-labs-data-engineer.yaml").read_text())
-    assert posting["salary"][0] == {"min": 90000, "max": 110000, "currency": "CAD", "period": "year", "eligibility": "Toronto"}
+    assert posting["salary"][0] == {
+        "min": 90000,
+        "max": 110000,
+        "currency": "CAD",
+        "period": "year",
+        "eligibility": "Toronto",
+    }
     assert posting["url"] == GH_URL
     record = json.loads((knowledge / ".imports" / "tidewater-labs-data-engineer.json").read_text())
     assert record["source"] == "greenhouse:tidewater:4100200300"
@@ -71,7 +81,10 @@ def test_a_lever_job_url_is_fetched(job_boards: JobBoards) -> None:
     ("reply", "message"),
     [
         (None, "not found (404)"),
-        (Reply(429, b'{"error": "slow down"}', {"Retry-After": "30"}), "rate limiting requests (429); try again in 30"),
+        (
+            Reply(429, b'{"error": "slow down"}', {"Retry-After": "30"}),
+            "rate limiting requests (429); try again in 30",
+        ),
         (Reply(200, b"<html>Service maintenance</html>"), "not valid JSON"),
         (Reply(200, b'{"jobs": "not a job"}'), "neither a Greenhouse job"),
         (Reply(503, b"down"), "answered 503"),
@@ -113,7 +126,7 @@ def test_a_url_of_another_site_is_refused(job_boards: JobBoards) -> None:
 
 
 def second_posting() -> dict[str, Any]:
-    other = json.loads(json.dumps(LEVER_POSTING))
+    other: dict[str, Any] = json.loads(json.dumps(LEVER_POSTING))
     other["id"] = "99999999-aaaa-4bbb-8ccc-0123456789ab"
     other["text"] = "Network Engineer"
     return other
@@ -144,14 +157,19 @@ def test_sync_reports_and_writes_only_with_write(job_boards: JobBoards, knowledg
     assert "closed: kestrel-cloud-network-engineer" in later.stdout
     assert files(knowledge) == before  # without --write, a sync changes nothing
     cli(job_boards, "sync", "lever:kestrel", "--write", "--knowledge", knowledge)
-    sre = yaml.safe_load((knowledge / "postings" / "kestrel-cloud-site-reliability-engineer.yaml").read_text())
+    sre = yaml.safe_load(
+        (knowledge / "postings" / "kestrel-cloud-site-reliability-engineer.yaml").read_text()
+    )
     assert sre["salary"]["max"] == 99000
-    # Closed postings are reported, not deleted: removing what candidates are answered from is the recruiter's call.
+    # Closed postings are reported, not deleted: what candidates are answered from is the recruiter's call.
     assert (knowledge / "postings" / "kestrel-cloud-network-engineer.yaml").is_file()
 
 
 def test_greenhouse_sync_fetches_each_job_for_its_pay(job_boards: JobBoards, knowledge: Path) -> None:
-    job_boards.serve("/v1/boards/tidewater/jobs", {"jobs": [{"id": 4100200300, "title": "Data Engineer"}], "meta": {"total": 1}})
+    job_boards.serve(
+        "/v1/boards/tidewater/jobs",
+        {"jobs": [{"id": 4100200300, "title": "Data Engineer"}], "meta": {"total": 1}},
+    )
     job_boards.serve("/v1/boards/tidewater/jobs/4100200300", GREENHOUSE_JOB)
     result = cli(job_boards, "sync", "greenhouse:tidewater", "--write", "--knowledge", knowledge)
     assert result.returncode == 0, result.stderr

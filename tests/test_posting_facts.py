@@ -25,13 +25,17 @@ salary:
   - {min: 85000, max: 105000, currency: USD, period: year, eligibility: Boston}
 """
     text = ask(tmp_path, facts, "what's the salary range?")
-    assert "$90,000\u2013$110,000 CAD per year (Toronto) or $85,000\u2013$105,000 USD per year (Boston)" in text
+    assert (
+        "$90,000\u2013$110,000 CAD per year (Toronto) or $85,000\u2013$105,000 USD per year (Boston)" in text
+    )
 
 
 def test_an_hourly_wage_and_a_single_rate(tmp_path: Path) -> None:
     text = ask(tmp_path, "salary: {min: 38.5, max: 52, currency: USD, period: hour}\n", "what does it pay?")
     assert "$38.50\u2013$52 USD per hour" in text
-    one = ask(tmp_path / "b", "salary: {min: 19.75, max: 19.75, currency: GBP, period: hour}\n", "what's the pay?")
+    one = ask(
+        tmp_path / "b", "salary: {min: 19.75, max: 19.75, currency: GBP, period: hour}\n", "what's the pay?"
+    )
     assert "£19.75 GBP per hour" in one and "\u2013" not in one
 
 
@@ -48,7 +52,9 @@ def test_remote_written_as_a_sentence_still_reads_as_its_detail(tmp_path: Path) 
 
 
 def test_employment_type_reads_as_words(tmp_path: Path) -> None:
-    text = ask(tmp_path, "level: {seniority: senior, employment_type: full_time}\n", "what level is this role?")
+    text = ask(
+        tmp_path, "level: {seniority: senior, employment_type: full_time}\n", "what level is this role?"
+    )
     assert "senior-level" in text and "full-time" in text
 
 
@@ -58,10 +64,22 @@ def test_employment_type_reads_as_words(tmp_path: Path) -> None:
         ("salary: {min: 1, max: 2, period: yearly}\n", "salary", "salary.period: Input should be 'year'"),
         ("salary: {min: 1, max: 2, currency: dollars}\n", "salary", "salary.currency: String should match"),
         ("level: {seniority: ninja}\n", "level", "level.seniority: Input should be 'intern'"),
-        ("level: {employment_type: fulltime}\n", "level", "level.employment_type: Input should be 'full_time'"),
+        (
+            "level: {employment_type: fulltime}\n",
+            "level",
+            "level.employment_type: Input should be 'full_time'",
+        ),
         ("remote: {mode: sometimes}\n", "remote", "remote.mode: Input should be 'remote'"),
-        ("salary:\n  - {min: 5, max: 6}\n  - {min: 9, max: 8}\n", "min: 9", "salary.1: salary min (9) is above"),
-        ("salary:\n  - {min: 5, max: 6, curency: USD}\n", "curency", "unknown key 'curency' (did you mean 'currency'?)"),
+        (
+            "salary:\n  - {min: 5, max: 6}\n  - {min: 9, max: 8}\n",
+            "min: 9",
+            "salary.1: salary min (9) is above",
+        ),
+        (
+            "salary:\n  - {min: 5, max: 6, curency: USD}\n",
+            "curency",
+            "unknown key 'curency' (did you mean 'currency'?)",
+        ),
         ("salary: []\n", "salary", "list at least one range"),
     ],
 )

@@ -94,7 +94,8 @@ def job_from_url(boards: Boards, url: str) -> Job:
     if lever:
         return lever_job(boards, lever.group(1), lever.group(2))
     raise ImportProblem(
-        f"{url}: not a Greenhouse (boards.greenhouse.io/BOARD/jobs/ID) or Lever (jobs.lever.co/SITE/ID) job URL"
+        f"{url}: not a Greenhouse (boards.greenhouse.io/BOARD/jobs/ID) or Lever (jobs.lever.co/SITE/ID) "
+        "job URL"
     )
 
 

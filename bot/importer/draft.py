@@ -4,11 +4,12 @@ each was stated and the sentences a person should still read."""
 from __future__ import annotations
 
 import re
+import typing
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.importer.extract import extract
 from bot.importer.sources import Source
@@ -69,9 +70,8 @@ def _whole_numbers(value: Any) -> Any:
 
 
 def _field_order(key: str) -> list[str]:
-    annotation = Posting.model_fields[key].annotation
-    for arg in getattr(annotation, "__args__", (annotation,)):
-        if hasattr(arg, "model_fields"):
+    for arg in typing.get_args(Posting.model_fields[key].annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
             return list(arg.model_fields)
     return []
 

@@ -184,7 +184,8 @@ def evaluate(directory: Path) -> Report:
 def format_report(figures: dict[str, Any]) -> str:
     lines = [
         f"{figures['postings']} postings, {figures['slots']} fact slots",
-        f"invented: {figures['invented']} of {figures['invented'] + figures['rightly_absent']} unstated facts "
+        f"invented: {figures['invented']} of {figures['invented'] + figures['rightly_absent']} "
+        "unstated facts "
         f"({figures['invented_rate']:.1%})",
         f"right about presence: {figures['found'] + figures['rightly_absent']} of {figures['slots']} "
         f"({figures['presence_accuracy']:.1%})",

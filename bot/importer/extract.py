@@ -29,7 +29,8 @@ _NOT_EXPERIENCE = re.compile(
     re.I,
 )
 _NO_EXPERIENCE = re.compile(
-    r"\bno (?:prior |previous |industry |professional |formal )*experience (?:is )?(?:required|necessary|needed)"
+    r"\bno (?:prior |previous |industry |professional |formal )*experience (?:is )?"
+    r"(?:required|necessary|needed)"
     r"|\bexperience (?:is )?not required\b|\bwithout (?:prior )?experience\b",
     re.I,
 )
@@ -38,13 +39,14 @@ _SENIORITY_TITLE = (
     ("intern", re.compile(r"\bintern(?:ship)?\b", re.I)),
     ("director", re.compile(r"\bdirector\b|\bhead of\b|\bvp\b|vice president", re.I)),
     ("principal", re.compile(r"\bprincipal\b", re.I)),
-    ("staff", re.compile(r"\bstaff (?:engineer|scientist|designer|developer|software|data|product|security)", re.I)),
+    ("staff", re.compile(r"\bstaff (?:engineer|scientist|designer|developer|software|data|security)", re.I)),
     ("senior", re.compile(r"\bsenior\b|\bsr\.?\s", re.I)),
     ("junior", re.compile(r"\bjunior\b|\bjr\.?\s", re.I)),
-    ("lead", re.compile(r"\blead (?:engineer|developer|designer|scientist|nurse|teacher)\b|\btech lead\b", re.I)),
+    ("lead", re.compile(r"\blead (?:engineer|developer|designer|scientist|nurse)\b|\btech lead\b", re.I)),
     (
         "manager",
-        re.compile(r"(?<!product )(?<!project )(?<!program )(?<!account )(?<!case )(?<!community )\bmanager\b", re.I),
+        # An account or product manager is a kind of job, not a manager of people.
+        re.compile(r"(?<!product )(?<!project )(?<!program )(?<!account )(?<!case )\bmanager\b", re.I),
     ),
     ("entry", re.compile(r"\bentry[- ]level\b|\bgraduate\b|\bnew grad\b|\btrainee\b|\bapprentice\b", re.I)),
 )  # fmt: skip
@@ -73,7 +75,8 @@ _REMOTE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:not|isn't|is not|no) (?:a )?(?:remote|fully remote)\b|\bno remote\b"
             r"|\b(?:on[- ]?site|in[- ]person|in[- ]office|office[- ]based)"
             r"(?:,? (?:full[- ]time|part[- ]time))? (?:position|role|job|work|opportunity|schedule)\b"
-            r"|\bwork (?:on[- ]?site|in[- ]person|from (?:our|the) office) (?:full[- ]time|every day|five days)\b"
+            r"|\bwork (?:on[- ]?site|in[- ]person|from (?:our|the) office) "
+            r"(?:full[- ]time|every day|five days)\b"
             r"|\bmust (?:be able to )?work on[- ]?site\b|\bfully on[- ]?site\b|\b100% on[- ]?site\b",
             re.I,
         ),
@@ -81,8 +84,8 @@ _REMOTE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "hybrid",
         re.compile(
-            r"\bhybrid\b(?! cloud| car| vehicle| app)(?=.*\b(?:office|remote|days?|week|schedule|role|position"
-            r"|work|working)\b)|^hybrid\b|\((?:hybrid)\b|\bhybrid\s*[—–-]",
+            r"\bhybrid\b(?! cloud| car| vehicle| app)"
+            r"(?=.*\b(?:office|remote|days?|week|schedule|role|position|work|working)\b)|^hybrid\b|\((?:hybrid)\b|\bhybrid\s*[—–-]",
             re.I,
         ),
     ),
@@ -110,6 +113,10 @@ _NEGATIVE = re.compile(
     re.I,
 )
 _RELOCATION = re.compile(r"\brelocat(?:e|ion|ing)\b", re.I)
+_RELOCATION_NO = re.compile(
+    r"relocat\w*[^.]{0,50}\b(?:not|unavailable)|(?:no|not|unable|cannot|don't|do not)\b[^.]{0,40}relocat",
+    re.I,
+)
 _RELOCATION_YES = re.compile(
     r"relocation (?:assistance|support|package|stipend|bonus|allowance|help|benefits?)"
     r"|(?:help|support|assist)\w* (?:with|you) relocat|\brelocation is (?:provided|available|offered)",
@@ -145,7 +152,8 @@ _INCLUSION = re.compile(
 )
 _TEAMS = re.compile(
     r"\b(?:for|join|on|in|to) (?:its|our|the) ((?:[A-Z][\w&+-]*(?: [A-Z][\w&+-]*)*)"
-    r"(?:(?:,| and| &) (?:[A-Z][\w&+-]*(?: [A-Z][\w&+-]*)*))*) (?:(?:engineering|product|data|sales) )?(teams?)\b"
+    r"(?:(?:,| and| &) (?:[A-Z][\w&+-]*(?: [A-Z][\w&+-]*)*))*) "
+    r"(?:(?:engineering|product|data|sales) )?(teams?)\b"
 )
 _NAME = r"(?:The |the )?[A-Z][\w&'’.-]*(?:[ ](?:[A-Z][\w&'’.-]*|of|&|and|de|du))*"
 _COMPANY_PATTERNS = (
@@ -213,7 +221,9 @@ def _sentences(lines: list[Line]) -> list[Sentence]:
 
 
 def extract(
-    lines: list[Line], given: dict[str, tuple[Any, int, str]] | None = None, board_lines: set[int] | None = None
+    lines: list[Line],
+    given: dict[str, tuple[Any, int, str]] | None = None,
+    board_lines: set[int] | None = None,
 ) -> Extraction:
     """Every fact the text states. `given` holds facts a job board's fields state outright (path ->
     (value, line, text)); they win over what the text seems to say. `board_lines` are the lines showing
@@ -463,9 +473,7 @@ def _offers(every: list[Sentence], out: Extraction) -> None:
             elif _OFFER.search(text):
                 out.put("equity", {"provided": True, "detail": text}, sentence)
         if not out.has("relocation") and _RELOCATION.search(text):
-            if _NEGATIVE.search(text) and re.search(r"relocat\w*[^.]{0,50}\b(?:not|unavailable)|"
-                                                    r"(?:no|not|unable|cannot|don't|do not)\b[^.]{0,40}relocat",
-                                                    text, re.I):  # fmt: skip
+            if _RELOCATION_NO.search(text):
                 out.put("relocation", {"provided": False}, sentence)
             elif _RELOCATION_YES.search(text) and not _NEGATIVE.search(text):
                 out.put("relocation", {"provided": True, "detail": text}, sentence)
@@ -497,14 +505,14 @@ def _years(text: str) -> int | None:
         before = text[max(0, match.start() - 40) : match.start()]
         # The years must be of experience: "experience" follows in the same clause (or leads it).
         clause_after = re.split(r"[;,.](?:\s|$)|\bincluding\b|\bwith\b", after)[0]
-        if not (
-            re.search(r"\bexperience\b", clause_after, re.I)
-            or re.search(r"experience\s*(?:of|:)\s*$", before, re.I)
-        ):
-            if not re.match(
-                r"\s*(?:of\s+)?(?:[\w-]+\s+){0,3}(?:in|as|working|leading|teaching|managing)\b", after, re.I
-            ):
-                continue
+        said = re.search(r"\bexperience\b", clause_after, re.I) or re.search(
+            r"experience\s*(?:of|:)\s*$", before, re.I
+        )
+        doing = re.match(
+            r"\s*(?:of\s+)?(?:[\w-]+\s+){0,3}(?:in|as|working|leading|teaching|managing)\b", after, re.I
+        )
+        if not (said or doing):
+            continue
         if _NOT_EXPERIENCE.search(f"{before[-20:]} {match.group(0)} {clause_after[:25]}"):
             continue
         word = match.group(1).lower()
@@ -585,9 +593,10 @@ def _apply_and_inclusion(every: list[Sentence], out: Extraction) -> None:
         text = sentence.text
         if _INCLUSION.search(text) or (sentence.line.section == "inclusion" and not _APPLY.search(text)):
             inclusion.append(sentence)
-        elif _APPLY.search(text) or (sentence.line.section == "apply" and sentence.line.kind == "para"):
-            if not text.endswith("?") or re.search(r"interested\?", text, re.I):
-                apply_.append(sentence)
+        elif (
+            _APPLY.search(text) or (sentence.line.section == "apply" and sentence.line.kind == "para")
+        ) and (not text.endswith("?") or re.search(r"interested\?", text, re.I)):
+            apply_.append(sentence)
     if apply_ and not out.has("how_to_apply"):
         out.put("how_to_apply", " ".join(s.text for s in apply_[:3]), apply_[0])
         out.used.update((s.line.number, s.text) for s in apply_[:3])

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "C$": "CAD", "CA$": "CAD", "A$": "AUD",
-            "AU$": "AUD", "NZ$": "NZD", "US$": "USD", "S$": "SGD", "HK$": "HKD"}  # fmt: skip
+_SYMBOLS = {
+    **{"$": "USD", "US$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "C$": "CAD", "CA$": "CAD"},
+    **{"A$": "AUD", "AU$": "AUD", "NZ$": "NZD", "S$": "SGD", "HK$": "HKD"},
+}
 _CODES = ("USD", "CAD", "AUD", "NZD", "GBP", "EUR", "CHF", "JPY", "INR", "SGD", "HKD", "SEK", "NOK", "DKK",
           "PLN", "MXN", "BRL", "ZAR", "ILS", "CNY", "KRW", "CZK")  # fmt: skip
 _CODE = "|".join(_CODES)
@@ -26,7 +28,8 @@ _RANGE = re.compile(
 )
 PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hour", re.compile(r"^\s*(?:/\s?(?:hr|hour|h)\b|per hour|an hour|a hour|hourly|p/h|ph\b)", re.I)),
-    ("year", re.compile(r"^\s*(?:/\s?(?:yr|year|annum)\b|per (?:year|annum)|a year|annually|annual|p\.?a\.?\b|yearly)", re.I)),
+    ("year", re.compile(r"^\s*(?:/\s?(?:yr|year|annum)\b|per (?:year|annum)|a year|annual|p\.a\.|yearly)",
+                        re.I)),
     ("month", re.compile(r"^\s*(?:/\s?(?:mo|month)\b|per month|a month|monthly)", re.I)),
     ("week", re.compile(r"^\s*(?:/\s?(?:wk|week)\b|per week|a week|weekly)", re.I)),
     ("day", re.compile(r"^\s*(?:/\s?day\b|per day|a day|daily)", re.I)),
@@ -41,7 +44,8 @@ _PERIOD_WORDS = (
 )
 _PAY_WORDS = re.compile(
     r"\bsalary\b|\bsalaries\b|\bbase pay\b|\bpay\b|\bpaid\b|\bwages?\b|\bcompensation\b|\bearn\b|\bearnings\b"
-    r"|\bhourly rate\b|\bpay rate\b|\brate of pay\b|\bstarting rate\b|\bpay range\b|\bremuneration\b|\bstipend\b",
+    r"|\bhourly rate\b|\bpay rate\b|\brate of pay\b|\bstarting rate\b|\bpay range\b|\bremuneration\b"
+    r"|\bstipend\b",
     re.I,
 )
 # Money beside any of these words is not base pay.
@@ -114,12 +118,9 @@ def pay_in(clause: str, pay_section: bool) -> list[Pay]:
             continue
         low = _number(match.group("anum"), match.group("ak"))
         high_text = match.group("bnum")
-        if high_text is not None and not (
-            match.group("bsym") or match.group("acode2") or match.group("bcode2")
-        ):
-            # "$40 to 50" is a range only when the second number is money-sized like the first.
-            if match.group("asym") is None:
-                continue
+        said_money = match.group("bsym") or match.group("acode2") or match.group("bcode2")
+        if high_text is not None and match.group("asym") is None and not said_money:
+            continue  # "40 to 50 USD" is only a range when the money is said for both ends
         high = _number(high_text, match.group("bk") or match.group("ak")) if high_text else low
         if high < low:
             continue

@@ -228,6 +228,15 @@ _LEVER_INTERVALS = {"per-year-salary": "year", "per-month-salary": "month", "per
 _LEVER_MODES = {"remote": "remote", "hybrid": "hybrid", "on-site": "onsite", "onsite": "onsite"}
 
 
+def _text_of(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _add_either(page: _Page, html_text: str, plain: str) -> None:
+    page.add_markdown(html_to_markdown(html_text)[0] if html_text.strip() else plain)
+
+
 def lever_source(posting: dict[str, Any], origin: str) -> Source:
     page = _Page()
     title = posting["text"].strip()
@@ -235,10 +244,10 @@ def lever_source(posting: dict[str, Any], origin: str) -> Source:
         raise ImportProblem(f"{origin}: the Lever posting has no title (text)")
     page.add(f"# {title}", title=title)
     page.add()
-    categories = posting.get("categories") if isinstance(posting.get("categories"), dict) else {}
-    teams = list(dict.fromkeys(
-        str(categories[k]).strip() for k in ("department", "team") if isinstance(categories.get(k), str) and categories[k].strip()
-    ))  # fmt: skip
+    raw = posting.get("categories")
+    categories: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    named = [categories.get(k) for k in ("department", "team")]
+    teams = list(dict.fromkeys(str(n).strip() for n in named if isinstance(n, str) and n.strip()))
     places = categories.get("allLocations") or (
         [categories["location"]] if categories.get("location") else []
     )
@@ -260,23 +269,16 @@ def lever_source(posting: dict[str, Any], origin: str) -> Source:
             facts["remote__mode"] = mode
         page.add(meta, **facts)
         page.add()
-    description = posting.get("description") if isinstance(posting.get("description"), str) else ""
-    if description.strip():
-        page.add_markdown(html_to_markdown(description)[0])
-    else:
-        page.add_markdown(str(posting.get("descriptionPlain") or ""))
-    for item in posting.get("lists") or []:
-        if isinstance(item, dict) and isinstance(item.get("content"), str):
-            heading = str(item.get("text") or "").strip()
+    # The HTML keeps the posting's structure; the plain variants are the fallback.
+    _add_either(page, _text_of(posting, "description"), _text_of(posting, "descriptionPlain"))
+    for entry in posting.get("lists") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("content"), str):
+            heading = _text_of(entry, "text").strip()
             if heading:
                 page.add(f"## {heading}")
                 page.add()
-            page.add_markdown(html_to_markdown(f"<ul>{item['content']}</ul>")[0])
-    additional = posting.get("additional") if isinstance(posting.get("additional"), str) else ""
-    if additional.strip():
-        page.add_markdown(html_to_markdown(additional)[0])
-    else:
-        page.add_markdown(str(posting.get("additionalPlain") or ""))
+            page.add_markdown(html_to_markdown(f"<ul>{entry['content']}</ul>")[0])
+    _add_either(page, _text_of(posting, "additional"), _text_of(posting, "additionalPlain"))
     salary = posting.get("salaryRange")
     if isinstance(salary, dict):
         low, high = salary.get("min"), salary.get("max")

@@ -33,7 +33,8 @@ SECTION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "qualifications",
         re.compile(
-            r"qualif|requirement|required|preferred|nice to have|bonus points|what you(?:'|’)ll (?:need|bring)"
+            r"qualif|requirement|required|preferred|nice to have|bonus points"
+            r"|what you(?:'|’)ll (?:need|bring)"
             r"|what you need|what you bring|you have|you bring|looking for|about you|who you are|must have"
             r"|skills|experience|ideal candidate|you might be|you are\b|to succeed",
             re.I,

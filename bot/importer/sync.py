@@ -26,8 +26,8 @@ class SyncPlan:
 
     def report(self) -> list[str]:
         lines = [
-            f"{self.board}: {len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
-            f"{len(self.closed)} closed"
+            f"{self.board}: {len(self.new)} new, {len(self.changed)} changed, "
+            f"{len(self.unchanged)} unchanged, {len(self.closed)} closed"
         ]
         lines += [f"  new: {pid} ({draft.posting.get('title')})" for pid, draft in self.new]
         lines += [f"  changed: {pid}" for pid, _ in self.changed]
