@@ -40,7 +40,7 @@ _SENIORITY_TITLE = (
     ("director", re.compile(r"\bdirector\b|\bhead of\b|\bvp\b|vice president", re.I)),
     ("principal", re.compile(r"\bprincipal\b", re.I)),
     ("staff", re.compile(r"\bstaff (?:engineer|scientist|designer|developer|software|data|security)", re.I)),
-    ("senior", re.compile(r"\bsenior\b|\bsr\.?\s", re.I)),
+    ("senior", re.compile(r"\bsenior\b(?! living| care| citizens?| services| housing| center)|\bsr\.?\s", re.I)),
     ("junior", re.compile(r"\bjunior\b|\bjr\.?\s", re.I)),
     ("lead", re.compile(r"\blead (?:engineer|developer|designer|scientist|nurse)\b|\btech lead\b", re.I)),
     (
@@ -64,7 +64,8 @@ _EMPLOYMENT = (
 )
 _THIS_JOB = re.compile(
     r"\bthis (?:is an? |role|position|job)|\b(?:position|role|job|opening) is\b|\bwe(?:'re| are)? "
-    r"(?:seek|seeking|hiring|looking for)\b|\bis an? [\w-]+,? (?:full|part)[- ]time\b",
+    r"(?:seek|seeking|hiring|looking for)\b|\bis an? [\w-]+,? (?:full|part)[- ]time\b"
+    r"|\bthis [\w-]+ (?:role|position|job)\b",
     re.I,
 )
 
@@ -102,10 +103,11 @@ _REMOTE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _EQUITY_WORDS = re.compile(r"\bequity\b|\bstock options?\b|\brsus?\b|\brestricted stock\b|\bshares\b", re.I)
 _EQUITY_NOT_PAY = re.compile(
     r"(?:pay|health|racial|gender|social|digital|brand|home|private|diversity,?|inclusion,?) equity"
-    r"|equity(?:,| and) (?:diversity|inclusion|belonging)|\bequitable\b|\bequity firm|private equity|\bdei\b",
+    r"|equity(?:,| and) (?:diversity|inclusion|belonging)|\bequitable\b|\bequity firm|private equity|\bdei\b"
+    r"|stock purchase|\bespp\b",
     re.I,
 )
-_OFFER = re.compile(r"\b(?:include|includes|including|receive|receives|offer|offers|offered|grant|granted"
+_OFFER = re.compile(r"\+\s*equity|\b(?:include|includes|including|receive|receives|offer|offers|offered|grant|granted"
                     r"|eligible|in addition|package|plus|comes with|get)\b", re.I)  # fmt: skip
 _NEGATIVE = re.compile(
     r"\bnot\b|\bno\b|\bunable\b|\bcannot\b|\bcan't\b|\bisn't\b|\bwon't\b|\bdoes not\b|\bdon't\b|\bnever\b"
@@ -113,6 +115,10 @@ _NEGATIVE = re.compile(
     re.I,
 )
 _RELOCATION = re.compile(r"\brelocat(?:e|ion|ing)\b", re.I)
+_OTHER_DOLLAR_PLACES = re.compile(
+    r"\b(?:Canada|Canadian|Toronto|Vancouver|Montr[eé]al|Ottawa|Calgary|Ontario|Australia|Sydney|Melbourne"
+    r"|Brisbane|New Zealand|Auckland|Singapore|Hong Kong|Mexico)\b"
+)
 _RELOCATION_NO = re.compile(
     r"relocat\w*[^.]{0,50}\b(?:not|unavailable)|(?:no|not|unable|cannot|don't|do not)\b[^.]{0,40}relocat",
     re.I,
@@ -128,13 +134,14 @@ _VISA = re.compile(
 _VISA_NO = re.compile(
     r"(?:not|no|unable to|cannot|can't|won't|don't|do not|does not|will not|isn't|is not)\b[^.;]{0,40}"
     r"\b(?:sponsor|sponsorship|visa)|not eligible for (?:visa )?sponsorship"
-    r"|without (?:the need for |requiring )?(?:visa )?sponsorship|sponsorship is not",
+    r"|without (?:the need for |requiring )?(?:visa )?sponsorship|sponsorship is not"
+    r"|(?:sponsorship|visa)[^.;]{0,20}(?::\s*no\b|\b(?:not available|unavailable|not offered|not provided))",
     re.I,
 )
 _VISA_YES = re.compile(
     r"\b(?:we|will|can|do|does)\b[^.;]{0,30}\b(?:sponsor|support)\b[^.;]{0,60}\b(?:visa|permit|sponsorship)"
     r"|\bvisa sponsorship is (?:available|provided|offered)|\bsponsorship (?:is )?available"
-    r"|\bwe sponsor\b|\bopen to sponsor",
+    r"|\bwe sponsor\b|\bopen to sponsor|\beligible for (?:visa |immigration )?sponsorship",
     re.I,
 )
 _APPLY = re.compile(
@@ -156,11 +163,14 @@ _TEAMS = re.compile(
     r"(?:(?:engineering|product|data|sales) )?(teams?)\b"
 )
 _NAME = r"(?:The |the )?[A-Z][\w&'’.-]*(?:[ ](?:[A-Z][\w&'’.-]*|of|&|and|de|du))*"
+# (strong, pattern): strong patterns name the employer outright.
 _COMPANY_PATTERNS = (
-    re.compile(rf"^About ({_NAME}):?$"),
-    re.compile(rf"^({_NAME}) (?:is|are) (?:an? |the )?(?:proud )?(?:equal opportunit|eoe\b|committed)", re.I),
-    re.compile(rf"^(?:Join|At) ({_NAME})[,!.]"),
-    re.compile(rf"^({_NAME}) (?:is|has been|builds|helps|makes|ships|has|was) "),
+    (False, re.compile(rf"^About ({_NAME}):?$")),
+    (True, re.compile(rf"^({_NAME}) (?:is|are) (?:an? |the )?(?:proud )?(?:equal opportunit|eoe\b)", re.I)),
+    (True, re.compile(rf"^({_NAME}) is hiring\b")),
+    (False, re.compile(rf"^({_NAME}) (?:is|are) committed\b")),
+    (False, re.compile(rf"^(?:Join|At) ({_NAME})[,!.]")),
+    (False, re.compile(rf"^({_NAME}) (?:is|has been|builds|helps|makes|ships|has|was) ")),
 )
 _NOT_A_COMPANY = re.compile(
     r"^(?:the )?(?:role|job|position|team|us|you|this|our|company|we|it|who|what|about|job description"
@@ -172,7 +182,10 @@ _GENERIC_TITLES = re.compile(
 )
 _TITLE_LABEL = re.compile(r"^(?:job title|position|role|title|job description|job|opening)\s*:\s*(.+)$", re.I)
 _PLACE = re.compile(r"^([A-Z][\w.'’ -]+, (?:[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?))\b")
-_LOCATION_LABEL = re.compile(r"^(?:location|based in|office|where)\s*:\s*(.+)$", re.I)
+_LOCATION_LABEL = re.compile(r"^(?:location|based in|office|where|work location)\s*:\s*(.+)$", re.I)
+_TYPE_LABEL = re.compile(
+    r"^(?:job type|employment type|employment|position type|schedule|contract type)\s*:\s*(.+)$", re.I
+)
 _META_SPLIT = re.compile(r"\s+(?:[|·•]|[—–](?![^(]*\)))\s+")  # not inside "(Hybrid — Tue to Thu)"
 
 
@@ -277,25 +290,28 @@ def _company(lines: list[Line], every: list[Sentence], out: Extraction) -> None:
     board = re.search(r"(?:lever\.co|greenhouse\.io)/([a-z0-9-]+)/", url)
     board_name = board.group(1) if board else ""
     body = " ".join(s.text for s in every)
-    candidates: list[tuple[str, Sentence]] = []
+    # (name, where, strong): a strong statement needs no second mention to count.
+    candidates: list[tuple[str, Sentence, bool]] = []
     meta = _meta(lines)
     if meta is not None:
-        first = _META_SPLIT.split(meta.text)[0]
-        first = re.split(r",\s+(?=[A-Z][\w ]*\d*$)", first)[0].strip()  # "The Harbourview Hotel, Dublin 2"
+        parts = _META_SPLIT.split(meta.text)
+        first = re.split(r",\s+(?=[A-Z][\w ]*\d*$)", parts[0])[0].strip()  # "The Harbourview Hotel, Dublin 2"
         if re.fullmatch(_NAME, first) and not _PLACE.match(first):
-            candidates.append((first, Sentence(meta, meta.text)))
-    for pattern in _COMPANY_PATTERNS:
+            # "Acme Co · Sales · Austin, TX": a name, then a team and a place, is the usual header.
+            placed = any(_PLACE.match(part.strip()) for part in parts[1:])
+            candidates.append((first, Sentence(meta, meta.text), placed))
+    for strong, pattern in _COMPANY_PATTERNS:
         for sentence in every:
             match = pattern.match(sentence.text)
             if match:
-                candidates.append((match.group(1).strip(), sentence))
-    for name, sentence in candidates:
+                candidates.append((match.group(1).strip(), sentence, strong))
+    for name, sentence, strong in candidates:
         name = name.strip(" .,") if not name.endswith(("Co.", "Inc.", "Ltd.", "Corp.")) else name
         if _NOT_A_COMPANY.match(name) or len(name.split()) > 6:
             continue
         # Named again elsewhere ("Mercy General Hospital", "About Mercy General"), or the board's name.
         head = name.removeprefix("The ").split()[0]
-        if body.count(head) >= 2 or (board_name and board_name.startswith(head.lower())):
+        if strong or body.count(head) >= 2 or (board_name and board_name.startswith(head.lower())):
             out.put("company", name, sentence)
             return
 
@@ -366,7 +382,13 @@ def _meta_line(lines: list[Line], out: Extraction) -> None:
     for line in lines:
         label = _LOCATION_LABEL.match(line.text)
         if label and not out.has("location"):
-            out.put("location.detail", label.group(1).strip(), (line.number, line.text))
+            place = label.group(1).strip()
+            out.put("location.detail", place, (line.number, line.text))
+            if re.match(r"^(?:fully )?remote\b", place, re.I) and not out.has("remote"):
+                out.put("remote", {"mode": "remote", "detail": place}, (line.number, line.text))
+        kind = _TYPE_LABEL.match(line.text)
+        if kind and employment_type(kind.group(1)) and not out.has("level.employment_type"):
+            out.put("level.employment_type", employment_type(kind.group(1)), (line.number, line.text))
 
 
 def _teams(every: list[Sentence], out: Extraction) -> None:
@@ -392,9 +414,12 @@ def _clauses(text: str) -> list[str]:
 
 
 def _salary(every: list[Sentence], out: Extraction) -> None:
-    dollar_codes = {"CAD", "AUD", "NZD", "SGD", "HKD", "MXN"} & set(
-        re.findall(r"\b[A-Z]{3}\b", " ".join(s.text for s in every))
+    everything = " ".join(s.text for s in every)
+    # "$" is also Canada's, Australia's… dollar: where the posting points there, "$" alone names no currency.
+    other_dollars = bool(
+        {"CAD", "AUD", "NZD", "SGD", "HKD", "MXN"} & set(re.findall(r"\b[A-Z]{3}\b", everything))
     )
+    other_dollars = other_dollars or bool(_OTHER_DOLLAR_PLACES.search(everything))
     found: list[tuple[Pay, Sentence, str]] = []
     for sentence in every:
         for clause in _clauses(sentence.text):
@@ -404,7 +429,7 @@ def _salary(every: list[Sentence], out: Extraction) -> None:
         ranges: list[dict[str, Any]] = []
         for pay, sentence, clause in found:
             currency = pay.currency
-            if currency == "USD" and dollar_codes and not re.search(r"\bUSD\b|US\$", clause):
+            if currency == "USD" and other_dollars and not re.search(r"\bUSD\b|US\$", clause):
                 currency = None  # "$" in a posting that also speaks of CAD: which dollar isn't certain
             period = pay.period or period_words(clause)
             if period is None and re.search(r"\bsalary\b", clause, re.I) and pay.min >= 10000:
@@ -489,9 +514,17 @@ def _remote(every: list[Sentence], out: Extraction) -> None:
         return
     for sentence in every:
         for mode, pattern in _REMOTE_RULES:
-            if pattern.search(sentence.text):
-                out.put("remote", {"mode": mode, "detail": sentence.text}, sentence)
+            if not pattern.search(sentence.text):
+                continue
+            # "Remote work is not possible", "hybrid is not an option": a denial the rules above don't
+            # read as on-site goes to review rather than become the opposite of what it says.
+            if mode != "onsite" and re.search(
+                r"\b(?:not|no|isn't|cannot|can't|never)\b", sentence.text, re.I
+            ):
+                out.review.append((sentence.line.number, sentence.text))
                 return
+            out.put("remote", {"mode": mode, "detail": sentence.text}, sentence)
+            return
 
 
 # ---- requirements, lists, level ------------------------------------------------------------------------
@@ -525,7 +558,7 @@ def _experience(every: list[Sentence], out: Extraction) -> None:
         return
     ordered = sorted(every, key=lambda s: s.line.section != "qualifications")
     for sentence in ordered:
-        if sentence.line.section in ("about", "benefits", "pay", "apply"):
+        if sentence.line.section in ("about", "benefits"):
             continue
         years = _years(sentence.text)
         if years is not None:
@@ -566,6 +599,10 @@ def _level(every: list[Sentence], out: Extraction) -> None:
         if not out.has("level.employment_type"):
             out.put("level.employment_type", "internship", title_where)
     if out.has("level.employment_type"):
+        return
+    stated = employment_type(title) if re.search(r"time|contract|temporary|seasonal", title, re.I) else None
+    if stated:  # "Staff Nurse (Part-Time)"
+        out.put("level.employment_type", stated, title_where)
         return
     for sentence in every:
         if not _THIS_JOB.search(sentence.text):

@@ -23,8 +23,10 @@ _AMOUNT = (
     rf"(?P<@sym>{_SYMBOL})?\s?(?P<@code1>(?:{_CODE})\s)?\s?(?P<@num>{_NUMBER})\s?"
     rf"(?P<@k>[kK]\b)?(?:\s?(?P<@code2>{_CODE})\b)?"
 )
+# "$30/hr - $40/hr": a unit may follow the first amount too.
+_UNIT = r"(?:\s?/\s?(?:hr|hour|h|yr|year|mo|month|wk|week|day)\b)?"
 _RANGE = re.compile(
-    _AMOUNT.replace("@", "a") + r"(?:\s*(?:-|–|—|to|and)\s*" + _AMOUNT.replace("@", "b") + r")?"
+    _AMOUNT.replace("@", "a") + rf"(?:{_UNIT}\s*(?:-|–|—|to|and)\s*" + _AMOUNT.replace("@", "b") + r")?"
 )
 PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hour", re.compile(r"^\s*(?:/\s?(?:hr|hour|h)\b|per hour|an hour|a hour|hourly|p/h|ph\b)", re.I)),
@@ -113,6 +115,10 @@ def pay_in(clause: str, pay_section: bool) -> list[Pay]:
         near_after = " ".join(after.split()[:3])
         if re.match(r"\s*%", after) or re.match(r"(?:[MmBb]n?\b|\s*(?:million|billion|bn)\b)", after):
             continue  # "$62M", "£3.1bn": not pay
+        if re.search(r"\b(?:up to|as much as|maximum(?: of)?|max\.?)\s*$", before, re.I) or after.startswith(
+            "+"
+        ):
+            continue  # "up to $25", "$100k+": one end of a range the posting doesn't give
         nearby = f"{near_before} {near_after}"
         if _OTHER_MONEY.search(nearby) and not _PAY_STIPEND.search(nearby):
             continue

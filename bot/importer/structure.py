@@ -36,7 +36,8 @@ SECTION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"qualif|requirement|required|preferred|nice to have|bonus points"
             r"|what you(?:'|’)ll (?:need|bring)"
             r"|what you need|what you bring|you have|you bring|looking for|about you|who you are|must have"
-            r"|skills|experience|ideal candidate|you might be|you are\b|to succeed",
+            r"|skills|experience|ideal candidate|you might be|you are\b|to succeed|need from you|we need"
+            r"|you should have|what it takes|we(?:'|’)re looking",
             re.I,
         ),
     ),
@@ -88,7 +89,8 @@ def _is_heading(text: str, raw: str, following: str | None) -> bool:
     if raw.startswith(("**", "__")) and raw.rstrip().endswith(("**", "__")):
         return True
     # Title Case followed by a list or by text: "About the Role", "What We Offer", "Pay".
-    return bool(section_kind(text)) and following is not None
+    # …or any short line a list starts under: "What we need from you".
+    return following is not None and (bool(section_kind(text)) or bool(_BULLET.match(following)))
 
 
 def split_lines(markdown: str) -> list[Line]:
