@@ -40,7 +40,7 @@ _SENIORITY_TITLE = (
     ("director", re.compile(r"\bdirector\b|\bhead of\b|\bvp\b|vice president", re.I)),
     ("principal", re.compile(r"\bprincipal\b", re.I)),
     ("staff", re.compile(r"\bstaff (?:engineer|scientist|designer|developer|software|data|security)", re.I)),
-    ("senior", re.compile(r"\bsenior\b(?! living| care| citizens?| services| housing| center)|\bsr\.?\s", re.I)),
+    ("senior", re.compile(r"\bsenior\b(?! living| care| citizens?| services| housing)|\bsr\.?\s", re.I)),
     ("junior", re.compile(r"\bjunior\b|\bjr\.?\s", re.I)),
     ("lead", re.compile(r"\blead (?:engineer|developer|designer|scientist|nurse)\b|\btech lead\b", re.I)),
     (
@@ -107,8 +107,11 @@ _EQUITY_NOT_PAY = re.compile(
     r"|stock purchase|\bespp\b",
     re.I,
 )
-_OFFER = re.compile(r"\+\s*equity|\b(?:include|includes|including|receive|receives|offer|offers|offered|grant|granted"
-                    r"|eligible|in addition|package|plus|comes with|get)\b", re.I)  # fmt: skip
+_OFFER = re.compile(
+    r"\+\s*equity|\b(?:include|includes|including|receive|receives|offer|offers|offered|grant|granted"
+    r"|eligible|in addition|package|plus|comes with|get)\b",
+    re.I,
+)
 _NEGATIVE = re.compile(
     r"\bnot\b|\bno\b|\bunable\b|\bcannot\b|\bcan't\b|\bisn't\b|\bwon't\b|\bdoes not\b|\bdon't\b|\bnever\b"
     r"|\bnot eligible\b|\bunavailable\b|\bineligible\b|\bwithout\b",
@@ -382,10 +385,10 @@ def _meta_line(lines: list[Line], out: Extraction) -> None:
     for line in lines:
         label = _LOCATION_LABEL.match(line.text)
         if label and not out.has("location"):
-            place = label.group(1).strip()
-            out.put("location.detail", place, (line.number, line.text))
-            if re.match(r"^(?:fully )?remote\b", place, re.I) and not out.has("remote"):
-                out.put("remote", {"mode": "remote", "detail": place}, (line.number, line.text))
+            said = label.group(1).strip()
+            out.put("location.detail", said, (line.number, line.text))
+            if re.match(r"^(?:fully )?remote\b", said, re.I) and not out.has("remote"):
+                out.put("remote", {"mode": "remote", "detail": said}, (line.number, line.text))
         kind = _TYPE_LABEL.match(line.text)
         if kind and employment_type(kind.group(1)) and not out.has("level.employment_type"):
             out.put("level.employment_type", employment_type(kind.group(1)), (line.number, line.text))
