@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot.answer import answer
 from bot.knowledge.loader import INTENTS_FILE, Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge.schema import FACT_FIELDS
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -431,7 +432,7 @@ def _write(args: argparse.Namespace, draft: Draft, posting_id: str) -> None:
     directory = _knowledge_dir(args)
     merged = write_posting(directory, posting_id, draft)
     out = sys.stderr if args.json else sys.stdout
-    facts = sum(1 for key in merged.posting if key != "id")
+    facts = sum(1 for key in merged.posting if key in FACT_FIELDS)
     print(f"wrote {directory / 'postings' / posting_id}.yaml ({facts} facts) and .md", file=out)
     for line in merged.changes + merged.kept:
         print(f"  {line}", file=out)

@@ -32,7 +32,7 @@ salary:
 
 def test_an_hourly_wage_and_a_single_rate(tmp_path: Path) -> None:
     text = ask(tmp_path, "salary: {min: 38.5, max: 52, currency: USD, period: hour}\n", "what does it pay?")
-    assert "$38.50\u2013$52 USD per hour" in text
+    assert "$38.50\u2013$52.00 USD per hour" in text
     one = ask(
         tmp_path / "b", "salary: {min: 19.75, max: 19.75, currency: GBP, period: hour}\n", "what's the pay?"
     )

@@ -136,8 +136,9 @@ def _comment(citations: dict[str, tuple[int, str]], path: str, indent: str, kept
 def posting_yaml(posting: dict[str, Any], draft: Draft, posting_id: str, kept: set[str] = frozenset()) -> str:  # type: ignore[assignment]
     citations = draft.citations
     out = [
-        f"# Imported from {draft.origin} on {dt.date.today().isoformat()}: a draft. Each fact cites the line",
-        f"# of postings/{posting_id}.md that states it; check them, then run `posting-bot check`.",
+        f"# Imported from {draft.origin} on {dt.date.today().isoformat()}: a draft.",
+        f"# Each fact cites the line of postings/{posting_id}.md that states it;",
+        "# check them, then run `posting-bot check`.",
     ]
     order = ["id", *[k for k in _FIELD_ORDER if k != "id"]]
     for key in sorted(posting, key=lambda k: order.index(k) if k in order else len(order)):

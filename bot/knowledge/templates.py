@@ -57,16 +57,22 @@ _CURRENCY_SYMBOLS = {
 }
 
 
-def _money(amount: Any, currency: Any) -> str:
+def _money(amount: Any, currency: Any, cents: bool) -> str:
     # No currency stated: the `$` of the original templates, and no code after it.
     symbol = "$" if currency is None else _CURRENCY_SYMBOLS.get(str(currency), "")
-    return f"{symbol}{_number(amount)}"
+    return (
+        f"{symbol}{amount:,.2f}"
+        if cents and isinstance(amount, int | float)
+        else f"{symbol}{_number(amount)}"
+    )
 
 
 def _pay_range(pay: Mapping[str, Any]) -> str:
     """`$118,938-$244,872 USD per year (US-based applicants only)`: only what the range states."""
     currency = pay.get("currency")
-    low, high = _money(pay.get("min"), currency), _money(pay.get("max"), currency)
+    # $41.00-$55.50, not $41-$55.50: both ends in cents when either has them.
+    cents = any(isinstance(v, float) and not v.is_integer() for v in (pay.get("min"), pay.get("max")))
+    low, high = _money(pay.get("min"), currency, cents), _money(pay.get("max"), currency, cents)
     text = low if pay.get("min") == pay.get("max") else f"{low}\u2013{high}"
     if currency is not None:
         text += f" {currency}"
