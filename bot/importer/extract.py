@@ -189,6 +189,8 @@ _LOCATION_LABEL = re.compile(r"^(?:location|based in|office|where|work location)
 _TYPE_LABEL = re.compile(
     r"^(?:job type|employment type|employment|position type|schedule|contract type)\s*:\s*(.+)$", re.I
 )
+_HEADER_MODES = {"remote": "remote", "fullyremote": "remote", "hybrid": "hybrid", "onsite": "onsite",
+                 "inoffice": "onsite", "inperson": "onsite"}  # fmt: skip
 _META_SPLIT = re.compile(r"\s+(?:[|·•]|[—–](?![^(]*\)))\s+")  # not inside "(Hybrid — Tue to Thu)"
 
 
@@ -376,7 +378,17 @@ def _meta_line(lines: list[Line], out: Extraction) -> None:
                             )
                             break
                 continue
-            if line is meta and re.fullmatch(r"[A-Z][\w&'’-]*(?: (?:[A-Z][\w&'’-]*|&|and|of))*", part):
+            if line is not meta:
+                continue
+            # "Acme · Sales · Remote · Full-time": a work mode or a kind of contract is no team.
+            header_mode = _HEADER_MODES.get(re.sub(r"[^a-z]", "", part.lower()))
+            if header_mode or employment_type(part):
+                if header_mode and not out.has("remote"):
+                    out.put("remote", {"mode": header_mode}, Sentence(line, line.text))
+                if employment_type(part) and not out.has("level.employment_type"):
+                    out.put("level.employment_type", employment_type(part), Sentence(line, line.text))
+                continue
+            if re.fullmatch(r"[A-Z][\w&'’-]*(?: (?:[A-Z][\w&'’-]*|&|and|of))*", part):
                 if company and (part in company or company in part):
                     continue
                 teams.append(part)
