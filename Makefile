@@ -30,6 +30,7 @@ eval: $(STAMP)
 	$(BIN)/posting-bot eval ../shared/eval/posting-questions-dev.yaml
 	$(BIN)/posting-bot eval eval/holdout-questions.yaml
 	$(BIN)/posting-bot eval eval/blind-questions.yaml
+	$(BIN)/posting-bot import-eval eval/import/dev
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

@@ -145,6 +145,20 @@ def _ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 1.0
 
 
+class _LabelLoader(yaml.SafeLoader):
+    """YAML 1.1 reads `[Mississauga, ON]` as a city and `true`; in a label file ON is Ontario. Only
+    true/false are booleans here."""
+
+
+_LabelLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LabelLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
 def labelled_postings(directory: Path) -> list[tuple[Path, Path]]:
     pairs: list[tuple[Path, Path]] = []
     for expected in sorted(directory.glob("*.expected.yaml")):
@@ -158,7 +172,7 @@ def labelled_postings(directory: Path) -> list[tuple[Path, Path]]:
 def evaluate(directory: Path) -> Report:
     report = Report()
     for source_path, expected_path in labelled_postings(directory):
-        want = yaml.safe_load(expected_path.read_text(encoding="utf-8")) or {}
+        want = yaml.load(expected_path.read_text(encoding="utf-8"), Loader=_LabelLoader) or {}
         draft = build_draft(from_text(decode(source_path.read_bytes(), source_path.name), source_path.name))
         report.postings += 1
         for name, (got_path, want_path, same) in SLOTS.items():
