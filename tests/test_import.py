@@ -14,7 +14,9 @@ import yaml
 from bot.answer import answer
 from bot.knowledge.loader import load_knowledge
 from tests.conftest import KNOWLEDGE, ROOT, SHARED
-from tests.fixtures.kb import run_cli
+from tests.environment import run_cli
+
+pytestmark = pytest.mark.e2e  # the CLI as a process
 
 PINTEREST = SHARED / "postings" / "pinterest-backend-engineer.txt"
 POSTINGS = ROOT / "tests" / "fixtures" / "postings"

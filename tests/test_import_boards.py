@@ -13,8 +13,10 @@ import pytest
 import yaml
 
 from tests.conftest import KNOWLEDGE, ROOT
-from tests.fixtures.kb import run_cli
+from tests.environment import run_cli
 from tests.job_boards_standin import JobBoards, Reply
+
+pytestmark = pytest.mark.e2e  # the CLI as a process
 
 POSTINGS = ROOT / "tests" / "fixtures" / "postings"
 GREENHOUSE_JOB = json.loads((POSTINGS / "greenhouse-data-engineer.json").read_text(encoding="utf-8"))
