@@ -107,6 +107,17 @@ _EQUITY_NOT_PAY = re.compile(
     r"|stock purchase|\bespp\b",
     re.I,
 )
+# A stated no, in the shapes postings use; any other sentence that both offers and negates is reviewed.
+_EQUITY_NO = re.compile(
+    r"\bno (?:equity|stock)\b|\bnot (?:be )?eligible for (?:any )?(?:equity|stock)"
+    r"|\bwithout (?:any )?equity\b"
+    r"|\b(?:does|do|will) not (?:include|offer|come with|provide) (?:any )?(?:equity|stock)"
+    r"|\b(?:doesn't|don't|won't) (?:include|offer|come with|provide) (?:any )?(?:equity|stock)"
+    r"|\b(?:equity|stock options|rsus?) (?:is|are|will be) not (?:offered|provided|available|included|part)"
+    r"|\b(?:equity|stock options|rsus?) (?:isn't|aren't) (?:offered|provided|available|included|part)"
+    r"|\bequity\s*:\s*(?:none|no|n/a)\b",
+    re.I,
+)
 _OFFER = re.compile(
     r"\+\s*equity|\b(?:include|includes|including|receive|receives|offer|offers|offered|grant|granted"
     r"|eligible|in addition|package|plus|comes with|get)\b",
@@ -191,6 +202,13 @@ _TYPE_LABEL = re.compile(
 )
 _HEADER_MODES = {"remote": "remote", "fullyremote": "remote", "hybrid": "hybrid", "onsite": "onsite",
                  "inoffice": "onsite", "inperson": "onsite"}  # fmt: skip
+
+
+def _header_word(part: str) -> bool:
+    """A header slot that is a work mode or a kind of contract ("Remote", "Full-time")."""
+    return re.sub(r"[^a-z]", "", part.lower()) in _HEADER_MODES or employment_type(part) is not None
+
+
 _META_SPLIT = re.compile(r"\s+(?:[|·•]|[—–](?![^(]*\)))\s+")  # not inside "(Hybrid — Tue to Thu)"
 
 
@@ -303,7 +321,7 @@ def _company(lines: list[Line], every: list[Sentence], out: Extraction) -> None:
         first = re.split(r",\s+(?=[A-Z][\w ]*\d*$)", parts[0])[0].strip()  # "The Harbourview Hotel, Dublin 2"
         if re.fullmatch(_NAME, first) and not _PLACE.match(first):
             # "Acme Co · Sales · Austin, TX": a name, then a team and a place, is the usual header.
-            placed = any(_PLACE.match(part.strip()) for part in parts[1:])
+            placed = any(_PLACE.match(p.strip()) or _header_word(p) for p in parts[1:])
             candidates.append((first, Sentence(meta, meta.text), placed))
     for strong, pattern in _COMPANY_PATTERNS:
         for sentence in every:
@@ -359,8 +377,10 @@ def _meta_line(lines: list[Line], out: Extraction) -> None:
     for line in dict.fromkeys(candidates):
         if len(line.text.split()) > 16:
             continue
-        for part in _META_SPLIT.split(line.text):
+        for index, part in enumerate(_META_SPLIT.split(line.text)):
             part = part.strip()
+            if line is meta and index == 0 and not _PLACE.match(part):
+                continue  # the header's first slot is the employer's, even when its name wasn't confirmed
             if company and part.startswith(company):
                 part = part[len(company) :].strip(" ,")
             if not part or part == company or ":" in part:
@@ -508,8 +528,10 @@ def _offers(every: list[Sentence], out: Extraction) -> None:
     for sentence in every:
         text = sentence.text
         if not out.has("equity") and _EQUITY_WORDS.search(text) and not _EQUITY_NOT_PAY.search(text):
-            if re.search(r"\b(?:no|not|without)\b[^.]{0,30}\b(?:equity|stock)", text, re.I):
+            if _EQUITY_NO.search(text):
                 out.put("equity", {"provided": False}, sentence)
+            elif _NEGATIVE.search(text):
+                out.review.append((sentence.line.number, sentence.text))
             elif _OFFER.search(text):
                 out.put("equity", {"provided": True, "detail": text}, sentence)
         if not out.has("relocation") and _RELOCATION.search(text):
