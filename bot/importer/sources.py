@@ -102,7 +102,8 @@ class _Page:
                 self.board_lines.add(len(self.lines))
         for path, value in facts.items():
             if value not in (None, "", []):
-                self.given[path.replace("__", ".")] = (value, len(self.lines), text.split("\n")[-1])
+                shown = text.split("\n")[-1].lstrip("# ")
+                self.given[path.replace("__", ".")] = (value, len(self.lines), shown)
 
     def add_markdown(self, markdown: str) -> None:
         if markdown.strip():
@@ -180,7 +181,7 @@ def greenhouse_source(job: dict[str, Any], origin: str) -> Source:
             page.add(text, level__employment_type=kind)
     url = job.get("absolute_url")
     if isinstance(url, str) and url.startswith("http"):
-        page.given["url"] = (url, 1, page.lines[0])
+        page.given["url"] = (url, 0, "the job's absolute_url")  # line 0: a field, not in the text
     return page.source(origin)
 
 
@@ -297,5 +298,5 @@ def lever_source(posting: dict[str, Any], origin: str) -> Source:
             page.add()
     url = posting.get("hostedUrl")
     if isinstance(url, str) and url.startswith("http"):
-        page.given["url"] = (url, 1, page.lines[0])
+        page.given["url"] = (url, 0, "the posting's hostedUrl")  # line 0: a field, not in the text
     return page.source(origin)
