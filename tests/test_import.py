@@ -214,6 +214,7 @@ def test_without_json_or_write_it_prints_the_cited_draft(knowledge: Path) -> Non
         ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
         ("latin1.txt", "Café cook, salaire 30k".encode("latin-1"), "not UTF-8"),
         ("huge.txt", b"A posting line.\n" * 700_000, "at most"),
+        ("long.txt", b"Cook\nAcme Diner | Reno, NV\n" + b"We cook.\n" * 40_000, "holds at most"),
         ("other.json", b'{"name": "not a job", "items": [1, 2]}', "neither a Greenhouse job"),
         ("list.json", b"[1, 2, 3]", "neither a Greenhouse job"),
         ("broken.json", b'{"title": "x", "content": ', "isn't valid"),

@@ -21,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.importer.draft import Draft
+from bot.knowledge.posting_text import MAX_TEXT_BYTES
 from bot.knowledge.schema import OPERATIONAL_FIELDS, Posting
 
 RECORDS_DIR = ".imports"
@@ -221,6 +222,12 @@ def write_posting(knowledge: Path, posting_id: str, draft: Draft) -> Merge:
     """Write postings/<id>.yaml and .md (merged with what is there) and the import record."""
     if not (knowledge / "postings").is_dir():
         raise WriteProblem(f"{knowledge} has no postings/ directory: is it a knowledge directory?")
+    size = len(draft.text.encode("utf-8"))
+    if size > MAX_TEXT_BYTES:
+        raise WriteProblem(
+            f"the posting's text is {size:,} bytes; postings/<id>.md holds at most {MAX_TEXT_BYTES:,} "
+            "(is this a whole page rather than one posting?)"
+        )
     current, last = read_current(knowledge, posting_id)
     merged = merge(draft, posting_id, current, last)
     missing = [key for key in ("title", "company") if not merged.posting.get(key)]

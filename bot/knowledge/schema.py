@@ -49,6 +49,14 @@ class MatchSettings(Strict):
         0.8, ge=0, le=1, description="the threshold for a clear leader, as a fraction of threshold"
     )
     max_question_chars: int = Field(500, ge=20, description="only this much of a message is matched")
+    # Just under the threshold is often a real question in unusual words: asking back beats giving up.
+    ask_back: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="a question scoring this fraction of the threshold, with one or two intents that close, "
+        "gets 'did you mean' instead of the fallback (1 turns it off)",
+    )
 
 
 class Messages(Strict):
