@@ -133,7 +133,9 @@ class Salary(Strict):
     max: float = Field(ge=0)
     # No defaults: a currency or pay period the posting doesn't state would be an invented fact.
     currency: Currency | None = None
-    period: PayPeriod | None = Field(None, description="year, month, week, day or hour, when the posting says")
+    period: PayPeriod | None = Field(
+        None, description="year, month, week, day or hour, when the posting says"
+    )
     eligibility: str | None = Field(None, description="who or where the range applies to")
     factors: list[str] | None = None
 
