@@ -169,6 +169,11 @@ def _key(word: str) -> str:
     return key[:-1] if len(key) > 4 and key.endswith("e") else key
 
 
+# Keys that never tell one posting from another: function words, and the words saying that a role is meant
+# ("the data engineering role" names data engineering, not "role"). "internship" stays: it reads "intern".
+_IGNORED = frozenset(_key(word) for word in (STOP | ROLE_NOUNS) - {"internship"})
+
+
 @dataclass(frozen=True)
 class Description:
     """What a posting is called, as the index compares it; worked out once per version of the posting."""
@@ -182,15 +187,15 @@ class Description:
 
 def describe(posting: Posting) -> Description:
     role_names = [posting.title, *posting.aliases]
-    title = {k for name in role_names for k in keys(name)} - STOP
+    title = {k for name in role_names for k in keys(name)} - _IGNORED
     offices = (posting.location.offices or []) if posting.location else []
     place = {k for office in offices for k in keys(office)}
     level = posting.level.seniority if posting.level and posting.level.seniority else ""
     every = title | place | set(keys(posting.company)) | set(keys(level))
     return Description(
-        keys=frozenset(every - STOP),
+        keys=frozenset(every - _IGNORED),
         title_keys=frozenset(title),
-        title_size=len(set(keys(posting.title)) - STOP),
+        title_size=len(set(keys(posting.title)) - _IGNORED),
         names=tuple(" ".join(words(name)) for name in role_names),
         company=" ".join(words(posting.company)),
     )
@@ -217,7 +222,7 @@ class RoleIndex:
             company_postings.setdefault(description.company, []).append(i)
         names.extend((ids[0], company) for company, ids in company_postings.items() if len(ids) == 1)
         self._names = [(i, name) for i, name in names if name]
-        self._name_keys = [frozenset(keys(name)) - STOP for _, name in self._names]
+        self._name_keys = [frozenset(keys(name)) - _IGNORED for _, name in self._names]
 
         self._postings_of = _inverted(d.keys for d in self._descriptions)
         self._names_of = _inverted(self._name_keys)
@@ -231,7 +236,9 @@ class RoleIndex:
         said = words(question)
         if not said or not self.ids:
             return Found(None)
-        asked = {known for k in keys(question) if k not in STOP and (known := self._resolve(k)) is not None}
+        asked = {
+            known for k in keys(question) if k not in _IGNORED and (known := self._resolve(k)) is not None
+        }
         named = self._whole_names(said, asked)
         if not named and not any(word in ROLE_NOUNS for word in said):
             return Found(None)

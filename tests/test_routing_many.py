@@ -11,6 +11,7 @@ from bench.postings import write_knowledge
 from bench.routing import measure, questions
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.routing import route
+from tests.fixtures.recruiter import SEED, multi_posting_knowledge
 
 POSTINGS = {
     "rn-dayton": ("Registered Nurse", "Maple Care", "Dayton, OH"),
@@ -83,3 +84,10 @@ def test_routing_among_a_thousand_postings_reaches_the_role(tmp_path: Path) -> N
     result = measure(load_knowledge(tmp_path / "kb"), made, questions(made, 400))
     assert result.reached >= 0.95
     assert result.wrong <= 0.01
+
+
+def test_a_word_saying_a_role_is_meant_names_no_role(tmp_path: Path) -> None:
+    # The example posting's alias "data engineering role" must not make "role" count for it.
+    loaded = load_knowledge(multi_posting_knowledge(tmp_path / "kb"))
+    routed = route(loaded, "what is the dress code for the backend engineer role?")
+    assert (routed.posting, routed.how) == (SEED, "named")
