@@ -297,10 +297,11 @@ def _live(args: argparse.Namespace) -> LiveKnowledge:
 
 def _log_to_stderr(level: str) -> None:
     """Reloads and store problems show on stderr, apart from the conversation on stdout."""
+    from bot.log_format import stderr_handler
+
     logging.basicConfig(
         level=logging.getLevelNamesMapping().get(level.upper(), logging.INFO),
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        handlers=[stderr_handler("%(levelname)s %(name)s: %(message)s")],
     )
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # one line per file event is noise here
 

@@ -22,11 +22,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.knowledge.reload import LiveKnowledge
+from bot.log_format import stderr_handler
 from bot.settings import Settings
 from bot.slack.admin import problems_poster
 from bot.slack.app import build_app, web_client
 from bot.slack.journal import StoreJournal
-from bot.slack.server import serve_http, serve_socket_mode
+from bot.slack.server import HttpLimits, serve_http, serve_socket_mode
 from bot.slack.services import KnowledgeProvider, Services, retry_handlers
 from bot.store import Store
 
@@ -93,7 +94,8 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     knowledge.start_watching()
     signal.signal(signal.SIGTERM, _exit)  # a container stop is a clean shutdown, not an error
     if app_token is None:
-        serve_http(app, settings.port)
+        limits = HttpLimits(settings.http_max_connections, settings.http_idle_timeout)
+        serve_http(app, signing_secret, settings.port, limits)
         return
     serve_socket_mode(app, app_token)
 
@@ -165,8 +167,7 @@ def _configure_logging(level: str) -> None:
         raise ConfigError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, not {level!r}")
     logging.basicConfig(
         level=known[level.upper()],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        handlers=[stderr_handler("%(asctime)s %(levelname)s %(name)s: %(message)s")],
         force=True,
     )
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # a line per file event is noise
