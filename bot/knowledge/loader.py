@@ -22,7 +22,7 @@ from bot.knowledge.schema import (
     Posting,
 )
 from bot.knowledge.templates import MissingFact, Template, TemplateError, parse
-from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, load_yaml
+from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, cut, load_yaml, shown
 from bot.matcher import Matcher, Phrase, build_synonyms
 from bot.text import normalize
 
@@ -420,19 +420,23 @@ def _kind(value: Any) -> str:
 
 def _describe(error: Any, loc: Loc, model: type[BaseModel]) -> str:
     """A pydantic error in a recruiter's words: where, what, and for typos the key they probably meant."""
-    where = ".".join(str(part) for part in loc) or "file"
+    where = cut(".".join(str(part) for part in loc), 120) or "file"
     kind = error["type"]
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
         hint = process.extractOne(str(loc[-1]), known, score_cutoff=70) if known else None
         suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-        return f"unknown key '{loc[-1]}'{suggestion}"
+        return f"unknown key {shown(loc[-1])}{suggestion}"
     if kind == "missing":
         return f"{where}: required key is missing"
     message = str(error["msg"])
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
-    return f"{where}: {message} (got {error['input']!r})" if kind != "value_error" else f"{where}: {message}"
+    return (
+        f"{where}: {message} (got {shown(error['input'])})"
+        if kind != "value_error"
+        else f"{where}: {message}"
+    )
 
 
 def _known_keys(model: type[BaseModel], loc: Loc) -> list[str]:
