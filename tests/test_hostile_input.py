@@ -191,7 +191,7 @@ def test_a_template_repeating_a_long_fact_renders_a_bounded_reply(tmp_path: Path
         ("requirements: {experience_years: true}", "experience_years: expected a number"),
         ("requirements: {experience_years: 1e308}", "requirements.experience_years"),
         ("facts: {bonus: .inf}", "facts.bonus: expected a finite number"),
-        (f"facts: {{bonus: {'9' * 5000}}}", "number too long"),
+        (f"facts: {{bonus: {'9' * 5000}}}", "int too long (5,000 characters)"),
     ],
 )
 def test_a_fact_that_is_not_a_plausible_value_is_refused_at_its_line(
@@ -296,3 +296,31 @@ def test_ask_a_question_argument_that_is_not_utf8(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     reply = json.loads(result.stdout.decode("utf-8"))
     assert reply["intents"] == ["relocation"]
+
+
+# ---- what a knowledge file may be -----------------------------------------------------------------
+
+
+def test_a_posting_linking_outside_the_knowledge_directory_is_refused_unread(tmp_path: Path) -> None:
+    secret = tmp_path / "elsewhere.yaml"
+    secret.write_text("id: acme-dev\ntitle: T\ncompany: C\nsalary: SECRET-VALUE\n", encoding="utf-8")
+    directory = knowledge(tmp_path / "kb")
+    (directory / "postings" / "acme-dev.yaml").unlink()
+    (directory / "postings" / "acme-dev.yaml").symlink_to(secret)
+    lines = check_refuses(directory, "is a link to a file outside the knowledge directory")
+    assert "SECRET-VALUE" not in "".join(lines)
+
+
+def test_a_posting_linking_within_the_knowledge_directory_is_read(tmp_path: Path) -> None:
+    directory = knowledge(tmp_path)
+    (directory / "shared").mkdir()
+    (directory / "postings" / "acme-dev.yaml").rename(directory / "shared" / "acme-dev.yaml")
+    (directory / "postings" / "acme-dev.yaml").symlink_to(directory / "shared" / "acme-dev.yaml")
+    checked = run_bounded("check", "--knowledge", directory)
+    assert checked.code == 0, checked.out
+
+
+def test_a_fifo_named_like_a_posting_does_not_stall_the_loader(tmp_path: Path) -> None:
+    directory = knowledge(tmp_path)
+    os.mkfifo(directory / "postings" / "stall.yaml")
+    check_refuses(directory, "stall.yaml:1: is not a regular file")

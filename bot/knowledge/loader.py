@@ -56,6 +56,22 @@ def posting_files(directory: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
 
 
+def _refusal(path: Path, directory: Path) -> str | None:
+    """Why a knowledge file isn't read, or None. A link is followed only to a file inside the knowledge
+    directory (mounted config often links within it): one leading out would let whoever edits the
+    knowledge show any file the bot can read in problems posted to Slack. A FIFO or device would stall
+    the read."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling or looping link
+        return "is a link to a file that doesn't exist"
+    if not target.is_relative_to(directory.resolve()):
+        return "is a link to a file outside the knowledge directory: copy the file in instead"
+    if not target.is_file():
+        return "is not a regular file"
+    return None
+
+
 def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> Knowledge:
     """Load and validate a knowledge directory; raises KnowledgeError listing every problem.
 
@@ -126,6 +142,10 @@ class _Loader:
     # ---- reading and schema validation ---------------------------------------------------------------
 
     def _read(self, path: Path) -> YamlDocument | None:
+        refusal = _refusal(path, self.directory)
+        if refusal is not None:
+            self._problem_at(path, 1, refusal)
+            return None
         try:
             return load_yaml(path)
         except YamlError as exc:

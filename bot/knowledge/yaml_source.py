@@ -100,8 +100,12 @@ def load_yaml(path: Path) -> YamlDocument:
         line = mark.line + 1 if mark else 1
         problem = str(exc.problem or exc).strip()
         raise YamlError([Problem(path, line, f"YAML syntax error: {problem[:200]}")]) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML doesn't allow, such as NUL
+        line = text[: exc.position].count("\n") + 1
+        reason = str(exc).splitlines()[0]
+        raise YamlError([Problem(path, line, f"YAML error: {reason}")]) from exc
     except yaml.YAMLError as exc:
-        raise YamlError([Problem(path, 1, f"YAML error: {str(exc)[:200]}")]) from exc
+        raise YamlError([Problem(path, 1, f"YAML error: {str(exc).splitlines()[0][:200]}")]) from exc
     except RecursionError as exc:  # only without libyaml, whose parser stops at 1,000 levels itself
         raise YamlError([Problem(path, 1, "nested too deeply")]) from exc
     finally:
@@ -116,21 +120,23 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 class _KnowledgeLoader(_SafeLoader):  # type: ignore[misc,valid-type]
-    """The safe loader, less two ways a value could fail with no line: dates stay text for the schema to
-    read (PyYAML raises a bare ValueError on 2026-02-30), and an integer too long for Python to read is
-    a YAML error at its line."""
+    """The safe loader, less the ways a value could fail with no line: dates stay text for the schema to
+    read (PyYAML raises a bare ValueError on 2026-02-30), and a value its tag can't take (`!!float x`, an
+    integer of 5,000 digits) is a YAML error at its line."""
 
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
-            return int(super().construct_yaml_int(node))
-        except ValueError as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"number too long ({len(node.value):,} characters)", node.start_mark
-            ) from exc
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            too_long = isinstance(node.value, str) and len(node.value) > 100
+            message = (
+                f"{kind} too long ({len(node.value):,} characters)" if too_long else f"not a valid {kind}"
+            )
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from exc
 
 
 _KnowledgeLoader.add_constructor("tag:yaml.org,2002:timestamp", _KnowledgeLoader.construct_yaml_str)
-_KnowledgeLoader.add_constructor("tag:yaml.org,2002:int", _KnowledgeLoader.construct_yaml_int)
 
 
 def _check_shape(root: yaml.Node, path: Path) -> None:
