@@ -139,10 +139,7 @@ def test_a_body_over_the_limit_gets_413_unread(server: Server, chunked: bool) ->
     if chunked:
         request = (
             b"POST /slack/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-            b"Transfer-Encoding: chunked\r\n\r\n"
-            + f"{len(big):x}\r\n".encode()
-            + big
-            + b"\r\n0\r\n\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(big):x}\r\n".encode() + big + b"\r\n0\r\n\r\n"
         )
     else:
         request = _post(big, _BAD_SIG)
