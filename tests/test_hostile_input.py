@@ -142,6 +142,16 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     check_refuses(knowledge(tmp_path, posting=posting), "file is over 4 MB")
 
 
+@pytest.mark.parametrize(
+    "tag",
+    ["!!python/object/apply:os.system ['touch PWNED']", "!!python/name:os.system", "!!float x", "!!bool x"],
+)
+def test_a_tag_the_safe_loader_cannot_take_is_a_problem_at_its_line(tmp_path: Path, tag: str) -> None:
+    directory = knowledge(tmp_path / "kb", posting=MINIMAL_POSTING + f"summary: {tag}\n")
+    assert len(check_refuses(directory, "acme-dev.yaml:4: YAML syntax error")) == 1
+    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
+
+
 def test_control_characters_in_a_key_stay_on_one_line(tmp_path: Path) -> None:
     posting = MINIMAL_POSTING + '"bad\\nkey\\u001b[2J": 1\n'
     lines = check_refuses(knowledge(tmp_path, posting=posting), "unknown key")
