@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ def signed_only(inner: WsgiApp, signing_secret: str, max_body: int) -> WsgiApp:
         if body is None:
             return plain(start_response, "413 Payload Too Large", "request body too large")
         if not _signed(secret, environ, body):
+            if _ssl_check(body):  # answered unsigned, as Bolt does; it reaches nothing
+                return plain(start_response, "200 OK", "")
             logger.warning("refused a request without a valid signature (%d bytes)", len(body))
             return plain(start_response, "401 Unauthorized", "invalid signature")
         try:
@@ -76,6 +79,15 @@ def _signed(secret: bytes, environ: dict[str, Any], body: bytes) -> bool:
         return False
     digest = hmac.new(secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(f"v0={digest}".encode(), signature.encode())
+
+
+def _ssl_check(body: bytes) -> bool:
+    """Slack's check of a slash command URL's certificate: a form post of `ssl_check=1`."""
+    try:
+        fields = parse_qs(body.decode("ascii"), max_num_fields=4, strict_parsing=True)
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return fields.get("ssl_check") == ["1"]
 
 
 def plain(start_response: StartResponse, status: str, text: str) -> list[bytes]:

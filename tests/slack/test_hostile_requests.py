@@ -119,6 +119,16 @@ def test_a_signed_request_slack_would_never_send_gets_a_4xx_not_a_traceback(serv
         assert len(logged.splitlines()) <= 1 and "Traceback" not in logged, logged
 
 
+def test_slacks_ssl_check_is_answered_unsigned_and_reaches_nothing(server: Server) -> None:
+    before = server.process.log()
+    body = b"ssl_check=1&token=anything"
+    response = server.raw(_post(body, {"Content-Type": "application/x-www-form-urlencoded"}))
+    assert _status(response) == 200
+    assert _status(server.raw(_post(b"ssl_check=0&token=anything", {}))) == 401
+    time.sleep(0.1)
+    assert len(server.process.log()[len(before) :].splitlines()) == 1  # the 401 only
+
+
 def test_no_log_line_carries_a_raw_newline_from_outside(server: Server) -> None:
     server.raw(GARBAGE["newline forging a log line"])
     time.sleep(0.1)
