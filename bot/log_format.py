@@ -25,6 +25,14 @@ def escape_controls(text: str) -> str:
 class OneLineFormatter(logging.Formatter):
     """A Formatter whose records are one line each (tracebacks follow, indented)."""
 
+    def format(self, record: logging.LogRecord) -> str:
+        # logging caches a record's traceback text; another handler's formatter may have cached it unindented.
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
     def formatMessage(self, record: logging.LogRecord) -> str:  # logging names it in camelCase
         record.message = escape_controls(record.message)
         return super().formatMessage(record)

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import io
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -24,11 +25,15 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 _TIMESTAMP_DIGITS = 12  # a Unix time in seconds; anything longer can't be within the window
 REPLAY_WINDOW = 5 * 60  # seconds; Slack's rule, as Bolt applies it
+REFUSALS_LOGGED_EVERY = (
+    10.0  # seconds: a flood of unsigned requests is one line per interval, not per request
+)
 
 
 def signed_only(inner: WsgiApp, signing_secret: str, max_body: int) -> WsgiApp:
     """Wrap `inner` (Bolt's WSGI handler): 401 unless the body is signed, 400 if Bolt can't take it."""
     secret = signing_secret.encode()
+    refusals = _RefusalLog()
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         body = _body(environ, max_body)
@@ -37,7 +42,7 @@ def signed_only(inner: WsgiApp, signing_secret: str, max_body: int) -> WsgiApp:
         if not _signed(secret, environ, body):
             if _ssl_check(body):  # answered unsigned, as Bolt does; it reaches nothing
                 return plain(start_response, "200 OK", "")
-            logger.warning("refused a request without a valid signature (%d bytes)", len(body))
+            refusals.refused(len(body))
             return plain(start_response, "401 Unauthorized", "invalid signature")
         try:
             body.decode("utf-8")
@@ -53,6 +58,26 @@ def signed_only(inner: WsgiApp, signing_secret: str, max_body: int) -> WsgiApp:
             return plain(start_response, "400 Bad Request", "unreadable request")
 
     return application
+
+
+class _RefusalLog:
+    """Logs a refused request, then stays quiet for REFUSALS_LOGGED_EVERY, counting the ones it skips."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._quiet_until = 0.0
+        self._skipped = 0
+
+    def refused(self, size: int) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if now < self._quiet_until:
+                self._skipped += 1
+                return
+            skipped, self._skipped = self._skipped, 0
+            self._quiet_until = now + REFUSALS_LOGGED_EVERY
+        more = f"; {skipped} more since the last such line" if skipped else ""
+        logger.warning("refused a request without a valid signature (%d bytes)%s", size, more)
 
 
 def _body(environ: dict[str, Any], max_body: int) -> bytes | None:
