@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import resource
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot.slack.signed_only import plain, signed_only
+from bot.slack.signed_only import StartResponse, WsgiApp, plain, signed_only
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -22,9 +22,6 @@ MAX_HEADERS = 64 * 1024  # Slack sends a few hundred bytes of headers
 SERVER_THREADS = 8
 
 logger = logging.getLogger(__name__)
-
-StartResponse = Callable[..., Any]
-WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 Bolt parses a request's body before it checks the signature, so an unsigned request with a broken body
 or a non-numeric timestamp used to raise inside Bolt (a 500 and a traceback per request), and Bolt logs a
-rejected request's whole body. Here an unsigned request costs one short log line and a 401; nothing it
-sent is logged.
+rejected request's whole body. Here an unsigned request gets a 401 and at most one short log line;
+nothing it sent is logged.
 """
 
 from __future__ import annotations
@@ -25,9 +25,7 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 _TIMESTAMP_DIGITS = 12  # a Unix time in seconds; anything longer can't be within the window
 REPLAY_WINDOW = 5 * 60  # seconds; Slack's rule, as Bolt applies it
-REFUSALS_LOGGED_EVERY = (
-    10.0  # seconds: a flood of unsigned requests is one line per interval, not per request
-)
+REFUSALS_LOGGED_EVERY = 10.0  # seconds: a flood of unsigned requests is a line per interval
 
 
 def signed_only(inner: WsgiApp, signing_secret: str, max_body: int) -> WsgiApp:
