@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.log_format import escape_controls
+from bot.logs import escape_controls
 
 Loc = tuple[str | int, ...]
 

@@ -22,7 +22,6 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.knowledge.reload import LiveKnowledge
-from bot.log_format import stderr_handler
 from bot.settings import Settings
 from bot.slack.admin import problems_poster
 from bot.slack.app import build_app, web_client
@@ -53,7 +52,6 @@ class ConfigError(Exception):
 
 def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     """Serve the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT. Blocks."""
-    _configure_logging(settings.log_level)
     bot_token = _token(settings.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-", "a bot token")
     if bot_token is None:
         raise ConfigError("SLACK_BOT_TOKEN is not set (the bot token, xoxb-..., from OAuth & Permissions)")
@@ -159,18 +157,6 @@ def _check_posting(settings: Settings, knowledge: KnowledgeProvider) -> None:
         knowledge().posting(settings.default_posting)
     except KeyError as exc:
         raise ConfigError(f"DEFAULT_POSTING: {exc.args[0]}") from exc
-
-
-def _configure_logging(level: str) -> None:
-    known = logging.getLevelNamesMapping()
-    if level.upper() not in known:
-        raise ConfigError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, not {level!r}")
-    logging.basicConfig(
-        level=known[level.upper()],
-        handlers=[stderr_handler("%(asctime)s %(levelname)s %(name)s: %(message)s")],
-        force=True,
-    )
-    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # a line per file event is noise
 
 
 def _exit(signum: int, frame: FrameType | None) -> None:

@@ -42,7 +42,9 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     workdir = tmp_path_factory.mktemp("hostile")
-    with http_mode(workdir, KNOWLEDGE, HTTP_IDLE_TIMEOUT=str(IDLE_TIMEOUT)) as (bot, url, _api):
+    # At INFO, as deployed: the promise is about what a production log gets per request.
+    settings = {"HTTP_IDLE_TIMEOUT": str(IDLE_TIMEOUT), "LOG_LEVEL": "INFO"}
+    with http_mode(workdir, KNOWLEDGE, **settings) as (bot, url, _api):
         host, port = url.removeprefix("http://").split(":")
         yield Server(bot, host, int(port))
 

@@ -1,11 +1,11 @@
-"""One log record is one line, whatever text from outside it quotes (bot/log_format.py)."""
+"""One log record is one line, whatever text from outside it quotes (bot/logs.py)."""
 
 from __future__ import annotations
 
 import io
 import logging
 
-from bot.log_format import OneLineFormatter, escape_controls
+from bot.logs import OneLineFormatter, escape_controls
 
 FORMAT = "%(levelname)s %(name)s: %(message)s"
 

@@ -1,9 +1,12 @@
-"""Log lines that text from outside can't break: one record is one line, whatever it quotes.
+"""The one logging set-up, for every command: LOG_LEVEL (checked with the other settings), to stderr.
 
-A Slack request, a question or a YAML value can carry newlines and terminal escapes; logged raw, a newline
-forges a whole record (`... CRITICAL bot.security: ...`) and an escape sequence rewrites the terminal.
-Every control character in a record's message is written as a visible escape (`\\n`, `\\x1b`), and the lines
-of a traceback are indented, so only a record's first line ever starts at the left margin.
+stdout stays for what a command prints (a reply, a report, the chat), so logs never mix into it.
+
+One record is one line, whatever text from outside it quotes. A Slack request, a question or a YAML value
+can carry newlines and terminal escapes; logged raw, a newline forges a whole record (`... CRITICAL
+bot.security: ...`) and an escape sequence rewrites the terminal. Every control character in a record's
+message is written as a visible escape (`\\n`, `\\x1b`), and the lines of a traceback are indented, so only
+a record's first line ever starts at the left margin.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 # C0 controls, DEL and C1 controls, plus the Unicode line and paragraph separators.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -48,8 +53,9 @@ def _indent(text: str) -> str:
     return "\n".join("    " + escape_controls(line) for line in text.splitlines())
 
 
-def stderr_handler(fmt: str) -> logging.Handler:
-    """A handler writing one-line records in `fmt` to stderr."""
+def configure_logging(level: str) -> None:
+    """Log at `level` (a name `logging` knows, as the LOG_LEVEL setting guarantees) to stderr."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(OneLineFormatter(fmt))
-    return handler
+    handler.setFormatter(OneLineFormatter(FORMAT))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # a line per file event is noise
