@@ -256,11 +256,14 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluate import CasesError, evaluate, format_report, load_cases
+    from bot.evaluate_text import is_text_cases
 
     knowledge = _load(args, settings)
     posting_id = _posting(knowledge, args.posting)
     if not args.cases.is_file():
         raise CliError(f"cases file not found: {args.cases}")
+    if is_text_cases(args.cases):
+        return _eval_text(args, knowledge, posting_id)
     try:
         cases = load_cases(args.cases, knowledge.posting(posting_id).intents)
     except CasesError as exc:
@@ -272,6 +275,24 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         return _tune(args, knowledge, cases, posting_id)
     figures = evaluate(knowledge, cases, posting_id).figures()
     print(json.dumps(figures, indent=2) if args.json else format_report(figures))
+    return 0
+
+
+def _eval_text(args: argparse.Namespace, knowledge: Knowledge, posting_id: str) -> int:
+    """Cases labelled with the words a right reply contains (or `silent`), not with intents."""
+    from bot.evaluate import CasesError
+    from bot.evaluate_text import evaluate_text, format_text_report, load_text_cases
+
+    if args.tune:
+        raise CliError("--tune needs cases labelled with intents ({question, expect})")
+    try:
+        cases = load_text_cases(args.cases)
+    except CasesError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise CliError(f"{len(exc.problems)} problem(s) in {args.cases}", EXIT_PROBLEMS) from exc
+    figures = evaluate_text(knowledge, cases, posting_id)
+    print(json.dumps(figures, indent=2, ensure_ascii=False) if args.json else format_text_report(figures))
     return 0
 
 

@@ -334,3 +334,18 @@ def test_a_fifo_named_like_a_posting_does_not_stall_the_loader(tmp_path: Path) -
     directory = knowledge(tmp_path)
     os.mkfifo(directory / "postings" / "stall.yaml")
     check_refuses(directory, "stall.yaml:1: is not a regular file")
+
+
+def test_a_posting_text_linking_outside_is_refused_and_never_quoted(tmp_path: Path) -> None:
+    secret = tmp_path / "elsewhere.md"
+    secret.write_text("The deploy key is SECRET-VALUE.\n", encoding="utf-8")
+    directory = knowledge(tmp_path / "kb")
+    (directory / "postings" / "acme-dev.md").symlink_to(secret)
+    lines = check_refuses(directory, "acme-dev.md:1: is a link to a file outside the knowledge directory")
+    assert "SECRET-VALUE" not in "".join(lines)
+
+
+def test_a_fifo_named_like_a_posting_text_does_not_stall_the_loader(tmp_path: Path) -> None:
+    directory = knowledge(tmp_path)
+    os.mkfifo(directory / "postings" / "acme-dev.md")
+    check_refuses(directory, "acme-dev.md:1: is not a regular file")

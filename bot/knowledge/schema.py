@@ -75,6 +75,14 @@ class MatchSettings(Strict):
     max_question_chars: Count = Field(
         500, ge=20, le=100_000, description="only this much of a message is matched"
     )
+    # Just under the threshold is often a real question in unusual words: asking back beats giving up.
+    ask_back: Number = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="a question scoring this fraction of the threshold, with one or two intents that close, "
+        "gets 'did you mean' instead of the fallback (1 turns it off)",
+    )
 
 
 class Messages(Strict):
