@@ -311,21 +311,21 @@ def test_ask_a_question_argument_that_is_not_utf8(tmp_path: Path) -> None:
 # ---- what a knowledge file may be -----------------------------------------------------------------
 
 
-def test_a_posting_linking_outside_the_knowledge_directory_is_refused_unread(tmp_path: Path) -> None:
-    secret = tmp_path / "elsewhere.yaml"
+def test_a_posting_linking_to_a_file_that_is_not_knowledge_is_refused_unread(tmp_path: Path) -> None:
+    secret = tmp_path / ".env"
     secret.write_text("id: acme-dev\ntitle: T\ncompany: C\nsalary: SECRET-VALUE\n", encoding="utf-8")
     directory = knowledge(tmp_path / "kb")
     (directory / "postings" / "acme-dev.yaml").unlink()
     (directory / "postings" / "acme-dev.yaml").symlink_to(secret)
-    lines = check_refuses(directory, "is a link to a file outside the knowledge directory")
+    lines = check_refuses(directory, "is a link to .env, which is not a .yaml, .yml or .md file")
     assert "SECRET-VALUE" not in "".join(lines)
 
 
-def test_a_posting_linking_within_the_knowledge_directory_is_read(tmp_path: Path) -> None:
-    directory = knowledge(tmp_path)
-    (directory / "shared").mkdir()
-    (directory / "postings" / "acme-dev.yaml").rename(directory / "shared" / "acme-dev.yaml")
-    (directory / "postings" / "acme-dev.yaml").symlink_to(directory / "shared" / "acme-dev.yaml")
+def test_a_link_to_a_yaml_file_elsewhere_is_read(tmp_path: Path) -> None:
+    # Knowledge directories share one intents.yaml this way (eval/imported does).
+    directory = knowledge(tmp_path / "kb")
+    (directory / "intents.yaml").rename(tmp_path / "shared-intents.yaml")
+    (directory / "intents.yaml").symlink_to(tmp_path / "shared-intents.yaml")
     checked = run_bounded("check", "--knowledge", directory)
     assert checked.code == 0, checked.out
 
@@ -336,12 +336,14 @@ def test_a_fifo_named_like_a_posting_does_not_stall_the_loader(tmp_path: Path) -
     check_refuses(directory, "stall.yaml:1: is not a regular file")
 
 
-def test_a_posting_text_linking_outside_is_refused_and_never_quoted(tmp_path: Path) -> None:
-    secret = tmp_path / "elsewhere.md"
+def test_a_posting_text_linking_to_a_file_that_is_not_knowledge_is_refused_and_never_quoted(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "deploy-key.txt"
     secret.write_text("The deploy key is SECRET-VALUE.\n", encoding="utf-8")
     directory = knowledge(tmp_path / "kb")
     (directory / "postings" / "acme-dev.md").symlink_to(secret)
-    lines = check_refuses(directory, "acme-dev.md:1: is a link to a file outside the knowledge directory")
+    lines = check_refuses(directory, "acme-dev.md:1: is a link to deploy-key.txt, which is not a .yaml")
     assert "SECRET-VALUE" not in "".join(lines)
 
 

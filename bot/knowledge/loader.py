@@ -64,17 +64,20 @@ def knowledge_files(directory: Path) -> list[Path]:
     return [directory / INTENTS_FILE, *posting_files(directory), *text_files(directory / POSTINGS_DIR)]
 
 
-def _refusal(path: Path, directory: Path) -> str | None:
-    """Why a knowledge file isn't read, or None. A link is followed only to a file inside the knowledge
-    directory (mounted config often links within it): one leading out would let whoever edits the
-    knowledge show any file the bot can read in problems posted to Slack. A FIFO or device would stall
-    the read."""
+KNOWLEDGE_SUFFIXES = frozenset({".yaml", ".yml", ".md"})
+
+
+def _refusal(path: Path) -> str | None:
+    """Why a knowledge file isn't read, or None. A link is followed to a YAML or Markdown file wherever
+    it is (knowledge directories share an intents.yaml that way), never to anything else: a link to
+    `.env` or a key would have the bot quote a secret in problems posted to Slack or in answers. A FIFO
+    or device would stall the read."""
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):  # a dangling or looping link
         return "is a link to a file that doesn't exist"
-    if not target.is_relative_to(directory.resolve()):
-        return "is a link to a file outside the knowledge directory: copy the file in instead"
+    if target.suffix.lower() not in KNOWLEDGE_SUFFIXES:
+        return f"is a link to {target.name}, which is not a .yaml, .yml or .md file: refused unread"
     if not target.is_file():
         return "is not a regular file"
     return None
@@ -155,7 +158,7 @@ class _Loader:
     # ---- reading and schema validation ---------------------------------------------------------------
 
     def _read(self, path: Path) -> YamlDocument | None:
-        refusal = _refusal(path, self.directory)
+        refusal = _refusal(path)
         if refusal is not None:
             self._problem_at(path, 1, refusal)
             return None
@@ -207,7 +210,7 @@ class _Loader:
             if orphan is not None:
                 self.problems.append(orphan)
                 continue
-            refusal = _refusal(path, self.directory)
+            refusal = _refusal(path)
             if refusal is not None:
                 self._problem_at(path, 1, refusal)
                 continue
