@@ -39,6 +39,7 @@ eval: $(STAMP)
 	$(BIN)/posting-bot eval --knowledge eval/imported --posting mercy-icu-nurse eval/quotes-mercy-icu-nurse.yaml
 	$(BIN)/posting-bot eval --knowledge eval/imported --posting northgate-warehouse-associate \
 		eval/quotes-northgate-warehouse-associate.yaml
+	$(BIN)/posting-bot import-eval eval/import/dev
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

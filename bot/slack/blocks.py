@@ -237,15 +237,16 @@ def _facts(posting: Posting) -> list[Block]:
     if posting.teams:
         fields.append(f"*Teams*\n{escape(', '.join(posting.teams))}")
     if posting.salary:
-        s = posting.salary
-        line = " ".join(
-            part
-            for part in (s.currency, f"{s.min:,.0f}\u2013{s.max:,.0f}", s.period and f"per {s.period}")
-            if part
-        )  # an en dash between the numbers
-        fields.append(
-            f"*Base salary*\n{escape(line)}" + (f"\n{escape(s.eligibility)}" if s.eligibility else "")
-        )
+        ranges = posting.salary if isinstance(posting.salary, list) else [posting.salary]
+        shown = []
+        for s in ranges:  # one range, or one per currency or zone
+            line = " ".join(
+                part
+                for part in (s.currency, f"{s.min:,.0f}\u2013{s.max:,.0f}", s.period and f"per {s.period}")
+                if part
+            )  # an en dash between the numbers
+            shown.append(escape(line) + (f"\n{escape(s.eligibility)}" if s.eligibility else ""))
+        fields.append("*Base salary*\n" + "\n".join(shown))
     if posting.relocation:
         fields.append(f"*Relocation*\n{'provided' if posting.relocation.provided else 'not provided'}")
     # A section holds at most 10 fields of at most 2,000 characters.
