@@ -65,6 +65,25 @@ def knowledge_files(directory: Path) -> list[Path]:
     return [directory / INTENTS_FILE, *posting_files(directory), *text_files(directory / POSTINGS_DIR)]
 
 
+KNOWLEDGE_SUFFIXES = frozenset({".yaml", ".yml", ".md"})
+
+
+def _refusal(path: Path) -> str | None:
+    """Why a knowledge file isn't read, or None. A link is followed to a YAML or Markdown file wherever
+    it is (knowledge directories share an intents.yaml that way), never to anything else: a link to
+    `.env` or a key would have the bot quote a secret in problems posted to Slack or in answers. A FIFO
+    or device would stall the read."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling or looping link
+        return "is a link to a file that doesn't exist"
+    if target.suffix.lower() not in KNOWLEDGE_SUFFIXES:
+        return f"is a link to {target.name}, which is not a .yaml, .yml or .md file: refused unread"
+    if not target.is_file():
+        return "is not a regular file"
+    return None
+
+
 def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> Knowledge:
     """Load and validate a knowledge directory; raises KnowledgeError listing every problem.
 
@@ -169,6 +188,9 @@ def read_text(path: Path, yaml_paths: list[Path]) -> tuple[str | None, Problem |
     orphan = orphan_problem(path, yaml_paths)
     if orphan is not None:
         return None, orphan
+    refusal = _refusal(path)
+    if refusal is not None:
+        return None, Problem(path, 1, refusal)
     try:
         return read_posting_text(path), None
     except PostingTextError as exc:
@@ -311,6 +333,10 @@ def build_posting(
 
 
 def _read(path: Path, problems: list[Problem]) -> YamlDocument | None:
+    refusal = _refusal(path)
+    if refusal is not None:
+        problems.append(Problem(path, 1, refusal))
+        return None
     try:
         return load_yaml(path)
     except YamlError as exc:
