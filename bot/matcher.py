@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.text import FUNCTION_WORDS
 from bot.text import tokens as text_tokens
 
 TOP_EXAMPLES = 3  # an intent's nearest-examples score is the mean of this many best-matching examples
@@ -37,6 +38,9 @@ SHORTLIST = 256  # examples kept for per-intent scoring after the vectorised pas
 PROFILE_SMOOTHING = 0.1  # added to every word count, so an unseen word is unlikely rather than impossible
 PROFILE_TEMPERATURE = 4.0  # softens the posterior: word evidence adds up fast and would be overconfident
 PROFILE_POWER = 0.2  # how strongly the profile damps an intent's score (0 would ignore it)
+PADDING_SLACK = 4.0  # question words no example shares count in full up to this mass (in unknown words)…
+PADDING_DISCOUNT = 0.25  # …and at this fraction beyond it, so padding a long question drags it down less
+TOPIC_INTENTS = 4  # a known word used by at most this many intents names a topic: never padding
 TYPO_CACHE_SIZE = 50_000  # typos are open-ended and the bot runs for weeks
 
 Phrase = tuple[str, ...]
@@ -68,6 +72,7 @@ class _Query:
     columns: np.ndarray  # vocabulary columns the question's words resolved to
     similarity: np.ndarray  # 1.0 for an exact word, less for a typo match
     weight: float  # IDF mass of every question word, known or not
+    topic_weight: float  # the part of it from words that name a topic (TOPIC_INTENTS)
 
 
 def build_synonyms(mapping: Mapping[str, Sequence[str]]) -> dict[Phrase, Phrase]:
@@ -97,6 +102,9 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
             return word[: len(word) - len(suffix)] + replacement
     return word
+
+
+_FUNCTION_STEMS = frozenset(stem(word) for word in FUNCTION_WORDS)
 
 
 class Matcher:
@@ -134,6 +142,11 @@ class Matcher:
         intents_using = np.count_nonzero(counts, axis=1)
         self._idf = np.log1p(n_intents / np.maximum(intents_using, 1))
         self.unknown_weight = math.log1p(n_intents)  # as rare as a word can be
+        # A word few intents use names a topic, unless it is a function word that just happens to be rare.
+        self._topic = (intents_using <= TOPIC_INTENTS) & ~np.isin(self.vocab, list(_FUNCTION_STEMS))
+        # A function word no example uses weighs what the examples' own function words weigh on average.
+        function_columns = [c for word, c in self._vocab_index.items() if word in _FUNCTION_STEMS]
+        self.function_weight = float(self._idf[function_columns].mean()) if function_columns else 1.0
         self._example_weight = np.bincount(rows, weights=self._idf[cols], minlength=len(self._texts))
         # log P(word | intent), each intent's examples pooled; smoothing spreads a little over the vocabulary.
         pooled = counts.sum(axis=0) + PROFILE_SMOOTHING * max(len(self.vocab), 1)
@@ -190,18 +203,23 @@ class Matcher:
 
     def _query(self, text: str) -> _Query:
         matched: dict[int, float] = {}
-        weight = 0.0
+        weight = topic_weight = 0.0
         for feature in set(self.features(text)):
             hit = self._resolve(feature)
             if hit is None:
-                weight += self.unknown_weight
+                # An unknown word counts against every example as much as a word can ("what's the
+                # weather?"); a function word no example happens to use ("whether", "regarding") says no
+                # more than the function words they do use.
+                weight += self.function_weight if feature in _FUNCTION_STEMS else self.unknown_weight
                 continue
             column, closeness = hit
             matched[column] = max(matched.get(column, 0.0), closeness)
             weight += float(self._idf[column])
+            if self._topic[column]:
+                topic_weight += float(self._idf[column])
         columns = np.fromiter(matched, dtype=np.int64, count=len(matched))
         similarity = np.fromiter(matched.values(), dtype=np.float64, count=len(matched))
-        return _Query(columns, similarity, weight)
+        return _Query(columns, similarity, weight, topic_weight)
 
     def _scores(self, query: _Query) -> tuple[np.ndarray, dict[int, int]]:
         """Every intent's score, and the best example row of each intent the question shares a word with."""
@@ -211,7 +229,17 @@ class Matcher:
         for column, similarity in zip(query.columns.tolist(), query.similarity.tolist(), strict=True):
             overlap[self._postings[column]] += self._idf[column] * similarity
         rows = np.flatnonzero(overlap)
-        dice = 2 * overlap[rows] / (query.weight + self._example_weight[rows])
+        # Question words an example doesn't share count against it in full when they name a topic (they may
+        # be a second question); the rest are padding past PADDING_SLACK and count for less.
+        topic_overlap = np.zeros(len(self._texts), dtype=np.float64)
+        for column, similarity in zip(query.columns.tolist(), query.similarity.tolist(), strict=True):
+            if self._topic[column]:
+                topic_overlap[self._postings[column]] += self._idf[column] * similarity
+        unmatched_topic = query.topic_weight - topic_overlap[rows]
+        padding = (query.weight - query.topic_weight) - (overlap[rows] - topic_overlap[rows])
+        slack = PADDING_SLACK * self.unknown_weight
+        padding = np.where(padding > slack, slack + PADDING_DISCOUNT * (padding - slack), padding)
+        dice = 2 * overlap[rows] / (overlap[rows] + unmatched_topic + padding + self._example_weight[rows])
         if len(rows) > SHORTLIST:
             keep = np.argpartition(dice, -SHORTLIST)[-SHORTLIST:]
             rows, dice = rows[keep], dice[keep]

@@ -24,24 +24,16 @@ from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Posting
 from bot.matcher import stem
 from bot.store import DAY, HandoffRecord, QuestionRecord, Records, Store, StoreError
-from bot.text import tokens
+from bot.text import FUNCTION_WORDS, tokens
 
 CLUSTER_CUTOFF = 75  # mean of token set and token sort ratio (0-100) to join a group's first question
 MAX_CLUSTERED = 2_000  # the most recent unanswered questions; clustering is quadratic
 EXAMPLES_PER_CLUSTER = 3
 UNANSWERED = ("out_of_scope", "did_you_mean")
 
-# Words that carry no topic: without them "is there parking at the office?" and "do you have parking?"
-# are both about parking, and "at the office" alone joins nothing.
-_FUNCTION_WORDS_TEXT = """
-    a an the is are was were be been being am there here do does did doing you your yours i me my mine we
-    our us it its this that these those they them their he she him her his at in on of for to from with by
-    as into onto about over under up down out off than then too very also just only so such what which
-    who whom whose how when where why can could would will shall should may might must any some all each
-    every have has had and or but nor if not no yes like get got please tell know let more most much many
-"""
-_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-_FUNCTION_STEMS = frozenset(stem(word) for word in _FUNCTION_WORDS)
+# Without words that carry no topic, "is there parking at the office?" and "do you have parking?" are both
+# about parking, and "at the office" alone joins nothing.
+_FUNCTION_STEMS = frozenset(stem(word) for word in FUNCTION_WORDS)
 
 
 @dataclass(frozen=True)
@@ -165,7 +157,7 @@ def clusters(questions: Iterable[QuestionRecord], knowledge: Knowledge | None) -
 def _topic_words(wording: str, names: frozenset[str]) -> str:
     """The words that say what a question is about: no function words, no role or company names (with
     them, "dress code for the data engineer role" and "salary of the data engineer role" look alike)."""
-    words = [stem(w) for w in wording.split() if w not in _FUNCTION_WORDS and w not in names]
+    words = [stem(w) for w in wording.split() if w not in FUNCTION_WORDS and w not in names]
     return " ".join(words) or wording
 
 
