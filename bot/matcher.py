@@ -151,7 +151,13 @@ class Matcher:
         # log P(word | intent), each intent's examples pooled; smoothing spreads a little over the vocabulary.
         pooled = counts.sum(axis=0) + PROFILE_SMOOTHING * max(len(self.vocab), 1)
         self._log_profile = np.log((counts + PROFILE_SMOOTHING) / pooled)
-        self._typo_targets, self._typo_columns = self._typo_vocabulary()
+        # Typos keep their first letter far more often than not, so a word is only corrected to known words
+        # starting with the same letter: "actions" is no typo of "vacation" (cheaper to search, too).
+        self._typo_targets: dict[str, tuple[list[str], list[int]]] = {}
+        for target, column in zip(*self._typo_vocabulary(), strict=True):
+            words, columns = self._typo_targets.setdefault(target[0], ([], []))
+            words.append(target)
+            columns.append(column)
         self._typo_cache: dict[str, tuple[int, float] | None] = {}
 
     @property
@@ -311,8 +317,9 @@ class Matcher:
         if feature not in self._typo_cache:
             if len(self._typo_cache) > TYPO_CACHE_SIZE:
                 self._typo_cache.clear()
+            words, columns = self._typo_targets.get(feature[0], ([], []))
             best = process.extractOne(
-                feature, self._typo_targets, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
+                feature, words, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
             )
-            self._typo_cache[feature] = (self._typo_columns[best[2]], best[1] / 100) if best else None
+            self._typo_cache[feature] = (columns[best[2]], best[1] / 100) if best else None
         return self._typo_cache[feature]
