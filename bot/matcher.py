@@ -32,6 +32,8 @@ from bot.text import tokens as text_tokens
 
 TOP_EXAMPLES = 3  # an intent's nearest-examples score is the mean of this many best-matching examples
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) for an unknown word to count as a typo of a known one
+FUNCTION_FUZZY_CUTOFF = 88  # …of a function word or a 4-letter word: "whre" is "where", but "weather" is
+# no "whether" and "play" no "pay"
 MIN_FUZZY_LEN = 4  # shorter words are too ambiguous to correct ("pay" vs "day")
 SHORTLIST = 256  # examples kept for per-intent scoring after the vectorised pass
 # Word profile (naive Bayes); chosen on CLINC150's validation split, see docs/benchmarks.md.
@@ -151,7 +153,7 @@ class Matcher:
         # log P(word | intent), each intent's examples pooled; smoothing spreads a little over the vocabulary.
         pooled = counts.sum(axis=0) + PROFILE_SMOOTHING * max(len(self.vocab), 1)
         self._log_profile = np.log((counts + PROFILE_SMOOTHING) / pooled)
-        # Typos keep their first letter far more often than not, so a word is only corrected to known words
+        # Typos keep their first letter far more often than not, so a word is only corrected to a known word
         # starting with the same letter: "actions" is no typo of "vacation" (cheaper to search, too).
         self._typo_targets: dict[str, tuple[list[str], list[int]]] = {}
         for target, column in zip(*self._typo_vocabulary(), strict=True):
@@ -321,5 +323,7 @@ class Matcher:
             best = process.extractOne(
                 feature, words, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
             )
+            if best and best[1] < FUNCTION_FUZZY_CUTOFF and (best[0] in _FUNCTION_STEMS or len(feature) <= 4):
+                best = None
             self._typo_cache[feature] = (columns[best[2]], best[1] / 100) if best else None
         return self._typo_cache[feature]
