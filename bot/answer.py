@@ -20,10 +20,11 @@ Outcome = Literal["answered", "did_you_mean", "out_of_scope"]
 RecordedOutcome = Literal[Outcome, "handed_off"]
 RECORDED_OUTCOMES: tuple[RecordedOutcome, ...] = get_args(RecordedOutcome)
 
-# Where one message holds several questions: sentence ends, semicolons, and joining words that start a new
-# clause. A split is only kept when its pieces answer different intents confidently.
+# Where one message holds several questions: sentence ends, semicolons, and joining words (or a lone "+",
+# "&" or "n") that start a new clause. A split is only kept when its pieces answer different intents
+# confidently.
 _SPLIT = re.compile(
-    r"[?!;\n]+|\.\s+|,?\s+\b(?:and|also|plus|as well as)\b\s+|,\s+(?=\w+\s+\w+)", re.IGNORECASE
+    r"[?!;\n]+|\.\s+|,?\s+(?:\b(?:and|n|also|plus|as well as)\b|[+&])\s+|,\s+(?=\w+\s+\w+)", re.IGNORECASE
 )
 
 
