@@ -34,6 +34,12 @@ eval: $(STAMP)
 	$(BIN)/posting-bot eval ../shared/eval/posting-questions-dev.yaml
 	$(BIN)/posting-bot eval eval/holdout-questions.yaml
 	$(BIN)/posting-bot eval eval/blind-questions.yaml
+	for voice in terse nonnative typos longwinded formal; do \
+		$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting pinterest-backend-engineer \
+			eval/round1/$$voice.yaml || exit 1; done
+	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting riverside-registered-nurse eval/round1/nurse.yaml
+	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting northstar-warehouse-associate eval/round1/warehouse.yaml
+	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting bloomfield-marketing-intern eval/round1/intern.yaml
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150
