@@ -76,7 +76,7 @@ def _figures(name: str) -> dict[str, Any]:
     if name.startswith("round1/"):
         voice = name.removeprefix("round1/")
         knowledge: Path = ROUND1 / "knowledge"
-        options = ["--posting", ROUND1_POSTINGS.get(voice, SEED), ROUND1 / f"{voice}.yaml"]
+        options: list[str | Path] = ["--posting", ROUND1_POSTINGS.get(voice, SEED), ROUND1 / f"{voice}.yaml"]
     else:
         knowledge, options = KNOWLEDGE, [ROOT / "eval" / f"{name}.yaml"]
     result = run_cli("eval", "--knowledge", knowledge, "--json", *options)
