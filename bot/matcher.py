@@ -233,18 +233,18 @@ class Matcher:
         """Every intent's score, and the best example row of each intent the question shares a word with."""
         if not len(query.columns):
             return np.zeros(len(self.intent_ids)), {}
-        overlap = np.zeros(len(self._texts), dtype=np.float64)
-        for column, similarity in zip(query.columns.tolist(), query.similarity.tolist(), strict=True):
-            overlap[self._postings[column]] += self._idf[column] * similarity
-        rows = np.flatnonzero(overlap)
-        # Question words an example doesn't share count against it in full when they name a topic (they may
-        # be a second question); the rest are padding past PADDING_SLACK and count for less.
+        # Overlap from words that name a topic and from the rest, kept apart: question words an example
+        # doesn't share count against it in full when they name a topic (they may be a second question); the
+        # rest are padding, and past PADDING_SLACK count for less.
         topic_overlap = np.zeros(len(self._texts), dtype=np.float64)
+        other_overlap = np.zeros(len(self._texts), dtype=np.float64)
         for column, similarity in zip(query.columns.tolist(), query.similarity.tolist(), strict=True):
-            if self._topic[column]:
-                topic_overlap[self._postings[column]] += self._idf[column] * similarity
+            target = topic_overlap if self._topic[column] else other_overlap
+            target[self._postings[column]] += self._idf[column] * similarity
+        overlap = topic_overlap + other_overlap
+        rows = np.flatnonzero(overlap)
         unmatched_topic = query.topic_weight - topic_overlap[rows]
-        padding = (query.weight - query.topic_weight) - (overlap[rows] - topic_overlap[rows])
+        padding = (query.weight - query.topic_weight) - other_overlap[rows]
         slack = PADDING_SLACK * self.unknown_weight
         padding = np.where(padding > slack, slack + PADDING_DISCOUNT * (padding - slack), padding)
         dice = 2 * overlap[rows] / (overlap[rows] + unmatched_topic + padding + self._example_weight[rows])
