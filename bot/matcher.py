@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.text import FUNCTION_WORDS
+from bot.text import NON_TOPIC_WORDS
 from bot.text import tokens as text_tokens
 
 TOP_EXAMPLES = 3  # an intent's nearest-examples score is the mean of this many best-matching examples
@@ -106,7 +106,7 @@ def stem(word: str) -> str:
     return word
 
 
-_FUNCTION_STEMS = frozenset(stem(word) for word in FUNCTION_WORDS)
+_FUNCTION_STEMS = frozenset(stem(word) for word in NON_TOPIC_WORDS)
 
 
 class Matcher:

@@ -2,6 +2,8 @@
 
 Per posting: questions, candidates (counted by pseudonym, never shown), the share answered / "did you
 mean" / out of scope, and handoffs. Per intent: 👍 / 👎, and how often the posting was silent on it.
+Replies quoted from the posting's text are counted apart, per quoted line, with their own 👍 / 👎: a line
+quoted often, or voted down, is a topic that deserves a prepared answer.
 Then the questions the bot did not answer, grouped by similar wording, each group with the intent it is
 nearest to — usually a recruiter's next edit is adding those questions as examples of that intent.
 """
@@ -23,6 +25,7 @@ from bot.answer import RECORDED_OUTCOMES, answer
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Posting
 from bot.matcher import stem
+from bot.passages import QUOTE_FEEDBACK
 from bot.store import DAY, HandoffRecord, QuestionRecord, Records, Store, StoreError
 from bot.text import FUNCTION_WORDS, tokens
 
@@ -31,8 +34,6 @@ MAX_CLUSTERED = 2_000  # the most recent unanswered questions; clustering is qua
 EXAMPLES_PER_CLUSTER = 3
 UNANSWERED = ("out_of_scope", "did_you_mean")
 
-# Without words that carry no topic, "is there parking at the office?" and "do you have parking?" are both
-# about parking, and "at the office" alone joins nothing.
 _FUNCTION_STEMS = frozenset(stem(word) for word in FUNCTION_WORDS)
 
 
@@ -89,6 +90,7 @@ def build_report(
             for pid in per_posting
         ],
         "feedback": _feedback(records),
+        "quoted": _quoted(records),
         "missing_facts": [
             {"posting": posting, "intent": intent, "count": count}
             for (posting, intent), count in sorted(
@@ -108,6 +110,7 @@ def _figures(questions: Sequence[QuestionRecord], handoffs: Sequence[HandoffReco
         "candidates": len({q.user_hash for q in questions if q.user_hash}),
         "outcomes": {outcome: outcomes[outcome] for outcome in RECORDED_OUTCOMES},
         "answered_rate": _rate(outcomes["answered"] + outcomes["handed_off"], total),
+        "quoted_rate": _rate(outcomes["quoted"], total),
         "did_you_mean_rate": _rate(outcomes["did_you_mean"], total),
         "out_of_scope_rate": _rate(outcomes["out_of_scope"], total),
         "handoffs": len(handoffs),
@@ -119,10 +122,36 @@ def _figures(questions: Sequence[QuestionRecord], handoffs: Sequence[HandoffReco
 def _feedback(records: Records) -> list[dict[str, Any]]:
     votes: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for click in records.feedback:
-        votes[(click.posting, click.intent)][0 if click.helpful else 1] += 1
+        if not click.intent.startswith(QUOTE_FEEDBACK):
+            votes[(click.posting, click.intent)][0 if click.helpful else 1] += 1
     return [
         {"posting": posting, "intent": intent, "up": up, "down": down}
         for (posting, intent), (up, down) in sorted(votes.items(), key=lambda item: (-sum(item[1]), item[0]))
+    ]
+
+
+def _quoted(records: Records) -> list[dict[str, Any]]:
+    """Per posting and quoted line of its text: how often it was quoted, for which questions, 👍 / 👎."""
+    quoted: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for q in records.questions:
+        for line in q.quotes:
+            quoted[(q.posting, line)].append(q.question)
+    votes: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    for click in records.feedback:
+        number = click.intent.removeprefix(QUOTE_FEEDBACK)
+        if click.intent.startswith(QUOTE_FEEDBACK) and number.isdigit():
+            votes[(click.posting, int(number))][0 if click.helpful else 1] += 1
+    keys = sorted(quoted.keys() | votes.keys(), key=lambda k: (-len(quoted.get(k, [])), k))
+    return [
+        {
+            "posting": posting,
+            "line": line,
+            "count": len(quoted.get((posting, line), [])),
+            "examples": list(dict.fromkeys(quoted.get((posting, line), [])))[:EXAMPLES_PER_CLUSTER],
+            "up": votes[(posting, line)][0] if (posting, line) in votes else 0,
+            "down": votes[(posting, line)][1] if (posting, line) in votes else 0,
+        }
+        for posting, line in keys
     ]
 
 
@@ -248,7 +277,7 @@ def format_report(report: dict[str, Any], max_clusters: int = 15) -> str:
     lines += [
         "",
         "Per posting",
-        _row("posting", "questions", "answered", "did you mean", "out of scope", "handoffs"),
+        _row("posting", "questions", "answered", "quoted", "did you mean", "out of scope", "handoffs"),
     ]
     for p in [*report["postings"], {"posting": "all", **totals}]:
         lines.append(
@@ -256,6 +285,7 @@ def format_report(report: dict[str, Any], max_clusters: int = 15) -> str:
                 p["posting"],
                 str(p["questions"]),
                 _pct(p["answered_rate"]),
+                _pct(p["quoted_rate"]),
                 _pct(p["did_you_mean_rate"]),
                 _pct(p["out_of_scope_rate"]),
                 f"{p['handoffs']} ({_pct(p['handoff_rate'])})",
@@ -264,6 +294,11 @@ def format_report(report: dict[str, Any], max_clusters: int = 15) -> str:
     if report["feedback"]:
         lines += ["", "Feedback per intent (👍 / 👎)"]
         lines += [f"  {f['posting']}  {f['intent']}: {f['up']} / {f['down']}" for f in report["feedback"]]
+    if report["quoted"]:
+        lines += ["", "Answered from the posting's text (a prepared answer for these?)  quoted, 👍 / 👎"]
+        for q in report["quoted"]:
+            asked = f'  e.g. "{q["examples"][0]}"' if q["examples"] else ""
+            lines.append(f"  {q['posting']}  line {q['line']}: {q['count']}x, {q['up']} / {q['down']}{asked}")
     if report["missing_facts"]:
         lines += ["", "Asked, but the posting doesn't say (add the fact to the posting?)"]
         lines += [f"  {m['posting']}  {m['intent']}: {m['count']}" for m in report["missing_facts"]]

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     admin_channel: str | None = None
     admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
 
+    # The job boards' public APIs, read by `import URL` and `sync`; other values point at a stand-in.
+    greenhouse_api_base_url: str = "https://boards-api.greenhouse.io"
+    lever_api_base_url: str = "https://api.lever.co"
+
     database_path: Path = Path("data/posting-bot.sqlite3")
     retention_days: int = Field(90, ge=1)
     hash_key: SecretStr | None = None  # keys the pseudonyms of user ids in the store

@@ -28,8 +28,8 @@ from bot.answer import Reply
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["answered", "did_you_mean", "out_of_scope", "handed_off"]
-OUTCOMES: tuple[Outcome, ...] = ("answered", "did_you_mean", "out_of_scope", "handed_off")
+Outcome = Literal["answered", "quoted", "did_you_mean", "out_of_scope", "handed_off"]
+OUTCOMES: tuple[Outcome, ...] = ("answered", "quoted", "did_you_mean", "out_of_scope", "handed_off")
 
 DAY = 86_400.0
 BUSY_TIMEOUT = 1.0  # seconds to wait for a lock before giving up on a write
@@ -73,6 +73,32 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX handoffs_at ON handoffs (at);
     """,
+    # 2: replies quoted from the posting's text: outcome 'quoted', and the lines quoted (SQLite can't
+    # change a CHECK constraint in place, so the table is copied).
+    """
+    CREATE TABLE questions_v2 (
+        id INTEGER PRIMARY KEY,
+        at REAL NOT NULL,
+        surface TEXT NOT NULL,
+        user_hash TEXT,
+        posting TEXT NOT NULL,
+        question TEXT NOT NULL,
+        intents TEXT NOT NULL,
+        missing TEXT NOT NULL,
+        top_intent TEXT,
+        confidence REAL NOT NULL,
+        outcome TEXT NOT NULL
+            CHECK (outcome IN ('answered', 'quoted', 'did_you_mean', 'out_of_scope', 'handed_off')),
+        quotes TEXT NOT NULL DEFAULT '[]'  -- JSON list of the posting text's lines the reply quoted
+    );
+    INSERT INTO questions_v2 (id, at, surface, user_hash, posting, question, intents, missing, top_intent,
+                              confidence, outcome)
+        SELECT id, at, surface, user_hash, posting, question, intents, missing, top_intent, confidence,
+               outcome FROM questions;
+    DROP TABLE questions;
+    ALTER TABLE questions_v2 RENAME TO questions;
+    CREATE INDEX questions_at ON questions (at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("questions", "feedback", "handoffs")
@@ -93,6 +119,7 @@ class QuestionRecord:
     confidence: float
     outcome: Outcome
     user_hash: str | None
+    quotes: tuple[int, ...] = ()  # lines of the posting's text the reply quoted
 
 
 @dataclass(frozen=True)
@@ -164,10 +191,11 @@ class Store:
             reply.candidates[0].intent if reply.candidates else None,
             reply.confidence,
             outcome,
+            json.dumps([quote.line for quote in reply.quotes]),
         )
         sql = (
             "INSERT INTO questions (at, surface, user_hash, posting, question, intents, missing, top_intent,"
-            " confidence, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " confidence, outcome, quotes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
         return self._write("question", sql, row)
 
@@ -294,6 +322,7 @@ def _question(row: sqlite3.Row) -> QuestionRecord:
         confidence=row["confidence"],
         outcome=row["outcome"],
         user_hash=row["user_hash"],
+        quotes=tuple(json.loads(row["quotes"])),
     )
 
 

@@ -38,20 +38,24 @@ _NON_WORD = re.compile(r"[^\w$%+#]+")
 _LEADING_PUNCT = "$%#"
 _TRAILING_PUNCT = "$%"
 
-# English words that carry no topic of their own (articles, pronouns, auxiliaries, prepositions, joining
-# words, question words). The report groups questions without them; the matcher doesn't hold one against a
-# question when no example happens to use it ("whether", "been", "regarding").
+# Words that carry no topic: without them "is there parking at the office?" and "do you have parking?" are
+# both about parking, and "what's the weather?" shares nothing with "what's the role?".
 _FUNCTION_WORDS_TEXT = """
-    a an the is are was were be been being am there here do does did doing done you your yours i me my mine
-    we our us it its this that these those they them their he she him her his at in on of for to from with
-    by as into onto about over under up down out off than then too very also just only so such what which
+    a an the is are was were be been being am there here do does did doing you your yours i me my mine we
+    our us it its this that these those they them their he she him her his at in on of for to from with by
+    as into onto about over under up down out off than then too very also just only so such what which
     who whom whose how when where why can could would will shall should may might must any some all each
-    every have has had having and or but nor if not no yes like get got please tell know let more most much
-    many whether either neither both because since while though although however therefore thus upon
-    within via regarding concerning towards toward whereby yourself myself ourselves themselves really
-    actually basically quite rather kinda sorta gonna wanna gotta ok okay oh um uh stuff thing things
+    every have has had and or but nor if not no yes like get got please tell know let more most much many
 """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+# The matcher also reads these as saying how a question is asked, not what about: a question isn't held to
+# them when no example happens to use one ("whether", "regarding", "basically").
+_NON_TOPIC_TEXT = """
+    been being done having whether either neither both because since while though although however therefore
+    thus upon within via regarding concerning towards toward whereby yourself myself ourselves themselves
+    really actually basically quite rather kinda sorta gonna wanna gotta ok okay oh um uh stuff thing things
+"""
+NON_TOPIC_WORDS = FUNCTION_WORDS | frozenset(_NON_TOPIC_TEXT.split())
 
 
 def strip_slack_markup(text: str) -> str:

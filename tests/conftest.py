@@ -26,8 +26,8 @@ def require_shared(path: Path) -> None:
     pytest.skip(message)
 
 
-# The Slack stand-in's fixtures (`slack_api`, `socket_mode_server`) for every test.
-pytest_plugins = ["tests.slack_standin.fixtures"]
+# The stand-ins' fixtures (`slack_api`, `socket_mode_server`, `job_boards`) for every test.
+pytest_plugins = ["tests.slack_standin.fixtures", "tests.job_boards_standin"]
 
 
 @pytest.fixture(autouse=True)

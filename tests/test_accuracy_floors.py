@@ -21,6 +21,8 @@ import pytest
 from tests.conftest import KNOWLEDGE, ROOT
 from tests.environment import run_cli
 
+pytestmark = pytest.mark.e2e
+
 SEED = "pinterest-backend-engineer"
 ROUND1 = ROOT / "eval" / "round1"
 ROUND1_POSTINGS = {
@@ -32,6 +34,9 @@ ROUND1_POSTINGS = {
 FLOORS: dict[str, dict[str, float]] = {
     "holdout-questions": {"in_scope_accuracy": 0.92, "oos_recall": 0.90},
     "blind-questions": {"in_scope_accuracy": 0.95, "oos_recall": 0.95, "multi_fully_answered": 1.0},
+    # Labelled with the words a right reply contains, or `silent` (see bot/evaluate_text.py).
+    "quotes-pinterest-dev": {"answered_from_text": 0.80, "silent_kept_silent": 0.97},
+    "quotes-pinterest-test": {"answered_from_text": 0.50, "silent_kept_silent": 0.90},
     "round1/terse": {"in_scope_accuracy": 0.91, "oos_recall": 1.0},
     "round1/nonnative": {"in_scope_accuracy": 0.87, "oos_recall": 1.0},
     "round1/typos": {"in_scope_accuracy": 0.87, "oos_recall": 1.0},
@@ -57,7 +62,7 @@ def test_accuracy_floor(name: str, figure: str, floor: float) -> None:
     )
 
 
-@pytest.mark.parametrize("name", FLOORS)
+@pytest.mark.parametrize("name", [name for name in FLOORS if not name.startswith("quotes-")])
 def test_wrong_answers_ceiling(name: str) -> None:
     figures = _figures(name)
     ceiling = WRONG_ANSWERS.get(name, 0)
@@ -66,7 +71,7 @@ def test_wrong_answers_ceiling(name: str) -> None:
 
 def _misses(figures: dict[str, Any]) -> str:
     return "\n".join(
-        f"  {e['question']!r}: expected {e['expected']}, got {e['predicted'] or e['outcome']}"
+        f"  {e['question']!r}: expected {e['expected']}, got {e.get('predicted') or e['outcome']}"
         for e in figures["errors"]
     )
 
