@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from bot.answer import answer
 from bot.knowledge.loader import INTENTS_FILE, Knowledge, KnowledgeError, load_knowledge
@@ -39,6 +40,10 @@ class CliError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Text typed or piped in may not be UTF-8: a bad byte reads as U+FFFD, never an exception (`ask -`
+    # reads bytes itself and reports such a line).
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -153,6 +158,22 @@ def _load(args: argparse.Namespace, settings: Settings) -> Knowledge:
     return _loaded(args, settings, load_knowledge)
 
 
+MAX_PRINTED_PROBLEMS = 200  # a broken file can hold thousands; the first ones say what to fix
+
+
+def _print_problems(problems: Sequence[object], file: TextIO) -> None:
+    for problem in problems[:MAX_PRINTED_PROBLEMS]:
+        print(problem, file=file)
+    if len(problems) > MAX_PRINTED_PROBLEMS:
+        print(f"… and {len(problems) - MAX_PRINTED_PROBLEMS} more problem(s)", file=file)
+
+
+def _text(argument: str) -> str:
+    """A command-line argument as text: bytes that aren't UTF-8 (kept by Python as surrogates, which
+    can't be printed) become U+FFFD."""
+    return argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _loaded(args: argparse.Namespace, settings: Settings, load: Callable[[Path], _K]) -> _K:
     """`load(directory)`, or every problem printed and a CliError: with broken knowledge at the start,
     there is nothing good to fall back on."""
@@ -162,8 +183,7 @@ def _loaded(args: argparse.Namespace, settings: Settings, load: Callable[[Path],
     try:
         return load(directory)
     except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        _print_problems(exc.problems, sys.stderr)
         raise CliError(
             f"{len(exc.problems)} problem(s) in {directory}; nothing loaded", EXIT_PROBLEMS
         ) from exc
@@ -183,19 +203,27 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         # One process for many questions: one JSON object per non-empty input line. Always JSON, with or
         # without --json: a plain-text reply can span lines, and callers pair outputs with inputs by line.
         failed = False
-        for line in sys.stdin:
-            if line.strip():
+        for raw in sys.stdin.buffer:
+            try:
+                line = raw.decode("utf-8").strip()
+            except UnicodeDecodeError:  # reported in its line; the other questions still get answers
+                line = raw.decode("utf-8", "replace").strip()
+                print(json.dumps({"question": line, "error": "the line is not UTF-8 text"}), flush=True)
+                failed = True
+                continue
+            if line:
                 try:
-                    posting_id = pick(line.strip())
-                except CliError as exc:  # reported in its line; the other questions still get answers
-                    print(json.dumps({"question": line.strip(), "error": str(exc)}), flush=True)
+                    posting_id = pick(line)
+                except CliError as exc:
+                    print(json.dumps({"question": line, "error": str(exc)}), flush=True)
                     failed = True
                     continue
-                _print_reply(knowledge, line.strip(), posting_id, as_json=True)
+                _print_reply(knowledge, line, posting_id, as_json=True)
         return EXIT_USAGE if failed else 0
-    if not args.question.strip():
+    question = _text(args.question)
+    if not question.strip():
         raise CliError("the question is empty")
-    _print_reply(knowledge, args.question, pick(args.question), args.json)
+    _print_reply(knowledge, question, pick(question), args.json)
     return 0
 
 
@@ -248,8 +276,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     try:
         knowledge = load_knowledge(directory, near_duplicates=True)
     except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem)
+        _print_problems(exc.problems, sys.stdout)
         return EXIT_PROBLEMS
     for warning in knowledge.warnings:
         print(f"{warning} (warning)")
@@ -271,8 +298,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     try:
         cases = load_cases(args.cases, knowledge.posting(posting_id).intents)
     except CasesError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        _print_problems(exc.problems, sys.stderr)
         raise CliError(f"{len(exc.problems)} problem(s) in {args.cases}", EXIT_PROBLEMS) from exc
     if args.write and not args.tune:
         raise CliError("--write needs --tune")

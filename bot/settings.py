@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_base_url: str | None = None
     port: int = Field(3000, ge=1, le=65535)
+    http_max_connections: int = Field(1000, ge=10, le=100_000)
+    http_idle_timeout: int = Field(10, ge=1, le=3600)  # seconds
     recruiter_channel: str | None = None
     admin_channel: str | None = None
     admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()

@@ -64,6 +64,25 @@ def knowledge_files(directory: Path) -> list[Path]:
     return [directory / INTENTS_FILE, *posting_files(directory), *text_files(directory / POSTINGS_DIR)]
 
 
+KNOWLEDGE_SUFFIXES = frozenset({".yaml", ".yml", ".md"})
+
+
+def _refusal(path: Path) -> str | None:
+    """Why a knowledge file isn't read, or None. A link is followed to a YAML or Markdown file wherever
+    it is (knowledge directories share an intents.yaml that way), never to anything else: a link to
+    `.env` or a key would have the bot quote a secret in problems posted to Slack or in answers. A FIFO
+    or device would stall the read."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling or looping link
+        return "is a link to a file that doesn't exist"
+    if target.suffix.lower() not in KNOWLEDGE_SUFFIXES:
+        return f"is a link to {target.name}, which is not a .yaml, .yml or .md file: refused unread"
+    if not target.is_file():
+        return "is not a regular file"
+    return None
+
+
 def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> Knowledge:
     """Load and validate a knowledge directory; raises KnowledgeError listing every problem.
 
@@ -139,6 +158,10 @@ class _Loader:
     # ---- reading and schema validation ---------------------------------------------------------------
 
     def _read(self, path: Path) -> YamlDocument | None:
+        refusal = _refusal(path)
+        if refusal is not None:
+            self._problem_at(path, 1, refusal)
+            return None
         try:
             return load_yaml(path)
         except YamlError as exc:
@@ -186,6 +209,10 @@ class _Loader:
             orphan = orphan_problem(path, yaml_files)
             if orphan is not None:
                 self.problems.append(orphan)
+                continue
+            refusal = _refusal(path)
+            if refusal is not None:
+                self._problem_at(path, 1, refusal)
                 continue
             try:
                 texts[path.stem] = read_posting_text(path)

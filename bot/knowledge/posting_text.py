@@ -29,12 +29,14 @@ def text_files(folder: Path) -> list[Path]:
 def read_posting_text(path: Path) -> str:
     """The text of `path`; PostingTextError (with the line where it can tell) when it can't be served."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_TEXT_BYTES + 1)  # never more: the file may be any size
     except OSError as exc:
         raise PostingTextError(Problem(path, 1, f"cannot read file: {exc}")) from exc
     if len(data) > MAX_TEXT_BYTES:
+        size = path.stat().st_size
         raise PostingTextError(
-            Problem(path, 1, f"posting text is {len(data):,} bytes; the most is {MAX_TEXT_BYTES:,}")
+            Problem(path, 1, f"posting text is {size:,} bytes; the most is {MAX_TEXT_BYTES:,}")
         )
     if b"\0" in data:
         line = data.count(b"\n", 0, data.index(b"\0")) + 1

@@ -8,10 +8,12 @@ is absent says the posting doesn't state it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -20,6 +22,38 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+MAX_MONEY = 1e12  # above any pay in any currency: a larger number is a typo, not a salary
+
+
+def _not_bool(value: Any) -> Any:
+    """YAML's `true` is not 1: pydantic would read it as a number."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+def _finite(value: Any) -> Any:
+    """A free-form fact that is a number must be one a candidate can read (`.inf` would print as inf)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value}")
+    return value
+
+
+def _date_text(value: Any) -> Any:
+    """A date written as YYYY-MM-DD (the YAML loader keeps dates as text, so a bad one gets a line);
+    a bare number is not a date (pydantic would read 0 as 1970-01-01)."""
+    if not isinstance(value, str | dt.date):
+        raise ValueError(f"expected a date such as 2026-11-25, got {value!r}"[:120])
+    return value
+
+
+# Validators that apply wherever these types are used (one salary range or several).
+Number = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)]
+Money = Annotated[float, BeforeValidator(_not_bool), Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
+Count = Annotated[int, BeforeValidator(_not_bool)]
+Date = Annotated[dt.date, BeforeValidator(_date_text)]
+FactValue = Annotated[str | int | float | bool | list[str], BeforeValidator(_finite)]
 
 IntentId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -36,21 +70,23 @@ class Strict(BaseModel):
 class MatchSettings(Strict):
     """Where a match turns into an answer; `posting-bot eval --tune` recommends these from labelled data."""
 
-    threshold: float = Field(0.5, ge=0, le=1, description="lowest confidence that gets an answer")
-    margin: float = Field(
+    threshold: Number = Field(0.5, ge=0, le=1, description="lowest confidence that gets an answer")
+    margin: Number = Field(
         0.05, ge=0, le=1, description="closer than this to the runner-up -> 'did you mean' instead"
     )
     # A clear leader is evidence too: a question padded with words no example uses ("python or java?",
     # "any perks like free lunch?") scores low overall but points at one intent only.
-    lead: float = Field(
+    lead: Number = Field(
         2.5, ge=1, description="top intent scoring this many times the runner-up needs only lead_threshold"
     )
-    lead_threshold: float = Field(
+    lead_threshold: Number = Field(
         0.8, ge=0, le=1, description="the threshold for a clear leader, as a fraction of threshold"
     )
-    max_question_chars: int = Field(500, ge=20, description="only this much of a message is matched")
+    max_question_chars: Count = Field(
+        500, ge=20, le=100_000, description="only this much of a message is matched"
+    )
     # Just under the threshold is often a real question in unusual words: asking back beats giving up.
-    ask_back: float = Field(
+    ask_back: Number = Field(
         0.8,
         ge=0,
         le=1,
@@ -110,7 +146,7 @@ class CompanyInfo(Strict):
 
 
 class Requirements(Strict):
-    experience_years: int | None = Field(None, ge=0)
+    experience_years: Count | None = Field(None, ge=0, le=80)
     experience: str | None = None
     skills: list[str] | None = None
     qualifications: list[str] | None = None
@@ -129,8 +165,8 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]  # ISO 4217
 class Salary(Strict):
     """One pay range; a posting with a range per currency or zone lists several."""
 
-    min: float = Field(ge=0)
-    max: float = Field(ge=0)
+    min: Money
+    max: Money
     # No defaults: a currency or pay period the posting doesn't state would be an invented fact.
     currency: Currency | None = None
     period: PayPeriod | None = Field(
@@ -180,7 +216,7 @@ class Posting(Strict):
     id: PostingId
     title: NonEmptyText
     company: NonEmptyText
-    last_verified: dt.date | None = None
+    last_verified: Date | None = None
     url: str | None = None
     summary: str | None = None
     company_info: CompanyInfo | None = None
@@ -200,7 +236,7 @@ class Posting(Strict):
     how_to_apply: str | None = None
     interview_process: list[str] | None = None
     recruiter: Recruiter | None = None
-    facts: dict[IntentId, str | int | float | bool | list[str]] | None = Field(
+    facts: dict[IntentId, FactValue] | None = Field(
         None, description="facts this schema has no field for; templates reach them as {facts.name}"
     )
     # Operational settings, not facts: templates cannot reach them (see FACT_FIELDS).

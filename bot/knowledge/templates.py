@@ -25,6 +25,9 @@ _FIELD = re.compile(rf"^({_PATH})(?:\|([a-z_]+))?$")
 _IF = re.compile(rf"^if\s+(known\s+)?({_PATH})$")
 _TAG = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _SPACES = re.compile(r"(?<=\S)[ \t]{2,}")
+MAX_NESTING = 16  # `{if}` inside `{if}`: a real answer nests two or three
+MAX_REPLY_CHARS = 40_000  # Slack cuts a message there; a template repeating a long fact stops here too
+_SHOWN = 60  # characters of a bad tag quoted back
 
 
 class TemplateError(ValueError):
@@ -160,7 +163,12 @@ class Template:
     def render(self, facts: Mapping[str, Any]) -> str:
         """Fill in facts; raises MissingFact when a needed fact is absent."""
         # A skipped `{if}` leaves two spaces side by side; tidy them rather than burden every template.
-        return _SPACES.sub(" ", _render(self.nodes, facts)).strip()
+        out: list[str] = []
+        try:
+            _render(self.nodes, facts, out, [MAX_REPLY_CHARS])
+        except _TooLong:
+            return _SPACES.sub(" ", "".join(out))[:MAX_REPLY_CHARS].strip() + "…"
+        return _SPACES.sub(" ", "".join(out)).strip()
 
 
 def _paths(nodes: tuple[Node, ...], tested: bool, grouped: bool = True) -> set[str]:
@@ -205,6 +213,8 @@ def parse(source: str) -> Template:
         if_match = _IF.match(tag)
         field_match = _FIELD.match(tag)
         if if_match:
+            if len(stack) >= MAX_NESTING:
+                raise TemplateError(f"'{{if …}}' nested more than {MAX_NESTING} deep")
             stack.append((if_match.group(2), bool(if_match.group(1)), [], None))
         elif tag == "else":
             if not stack or stack[-1][3] is not None:
@@ -222,8 +232,9 @@ def parse(source: str) -> Template:
                 raise TemplateError(f"unknown filter '{name}' (known: {', '.join(sorted(FILTERS))})")
             current().append(Field(field_match.group(1), name))
         else:
+            shown = tag if len(tag) <= _SHOWN else tag[: _SHOWN - 1] + "…"
             raise TemplateError(
-                f"'{{{tag}}}' is not a fact or a tag: use {{fact.name}}, {{fact|filter}}, "
+                f"'{{{shown}}}' is not a fact or a tag: use {{fact.name}}, {{fact|filter}}, "
                 "{if fact}, {if known fact}, {else} or {end}"
             )
     if stack:
@@ -243,26 +254,34 @@ def lookup(facts: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-def _render(nodes: tuple[Node, ...], facts: Mapping[str, Any]) -> str:
-    out: list[str] = []
+class _TooLong(Exception):
+    """The reply passed MAX_REPLY_CHARS: rendering stops instead of building it all."""
+
+
+def _render(nodes: tuple[Node, ...], facts: Mapping[str, Any], out: list[str], left: list[int]) -> None:
+    """Append the rendered `nodes` to `out`; `left` is the characters still allowed (shared, mutable)."""
     for node in nodes:
-        if isinstance(node, Text):
-            out.append(node.text)
-            continue
-        value = lookup(facts, node.path)
-        if isinstance(node, Field):
-            if value is None:
-                raise MissingFact(node.path)
-            if node.filter:
-                out.append(FILTERS[node.filter](value))
-            else:
-                out.append(GROUP_TEXT[node.path](value) if node.path in GROUP_TEXT else _plain(value))
-        else:
+        if isinstance(node, If):
+            value = lookup(facts, node.path)
             if value is None and not node.known:
                 raise MissingFact(node.path)
             chosen = (value is not None) if node.known else bool(value)
-            out.append(_render(node.then if chosen else node.otherwise, facts))
-    return "".join(out)
+            _render(node.then if chosen else node.otherwise, facts, out, left)
+            continue
+        if isinstance(node, Text):
+            text = node.text
+        else:
+            value = lookup(facts, node.path)
+            if value is None:
+                raise MissingFact(node.path)
+            if node.filter:
+                text = FILTERS[node.filter](value)
+            else:
+                text = GROUP_TEXT[node.path](value) if node.path in GROUP_TEXT else _plain(value)
+        out.append(text)
+        left[0] -= len(text)
+        if left[0] < 0:
+            raise _TooLong
 
 
 def _plain(value: Any) -> str:

@@ -154,7 +154,7 @@ def _apologise(services: Services, asked: Asked) -> None:
     try:
         send(services, asked.target(), note_message(SORRY))
     except DeliveryError as exc:
-        logger.warning("could not tell %s that answering failed: %s", asked.user, exc)
+        logger.warning("could not tell %s that answering failed: %s", services.log_name(asked.user), exc)
 
 
 def _answer(

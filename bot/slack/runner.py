@@ -26,7 +26,7 @@ from bot.settings import Settings
 from bot.slack.admin import problems_poster
 from bot.slack.app import build_app, web_client
 from bot.slack.journal import StoreJournal
-from bot.slack.server import serve_http, serve_socket_mode
+from bot.slack.server import HttpLimits, serve_http, serve_socket_mode
 from bot.slack.services import KnowledgeProvider, Services, retry_handlers
 from bot.store import Store
 
@@ -92,7 +92,8 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     knowledge.start_watching()
     signal.signal(signal.SIGTERM, _exit)  # a container stop is a clean shutdown, not an error
     if app_token is None:
-        serve_http(app, settings.port)
+        limits = HttpLimits(settings.http_max_connections, settings.http_idle_timeout)
+        serve_http(app, signing_secret, settings.port, limits)
         return
     serve_socket_mode(app, app_token)
 
