@@ -8,7 +8,7 @@ from typing import TextIO
 from bot.answer import Reply, answer, render_intent
 from bot.knowledge.loader import Knowledge
 from bot.routing import ASK_TEXT, Choice, route
-from bot.store import Store
+from bot.store import QuestionLog
 
 PROMPT = "you> "
 QUIT = {"quit", "exit", ":q", "/quit"}
@@ -20,7 +20,7 @@ def chat(
     stdin: TextIO,
     stdout: TextIO,
     default_posting: str | None = None,
-    store: Store | None = None,
+    store: QuestionLog | None = None,
 ) -> None:
     """Read questions until EOF or "quit". `knowledge` is called per question so live reloads show.
 

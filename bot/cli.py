@@ -273,7 +273,7 @@ def _tune(args: argparse.Namespace, knowledge: Knowledge, cases: list[Case], pos
 
 def _chat(args: argparse.Namespace) -> int:
     from bot.chat import chat
-    from bot.store import Store
+    from bot.store import Store, StoreError
 
     settings = _settings()
     _log_to_stderr(settings.log_level)
@@ -282,7 +282,10 @@ def _chat(args: argparse.Namespace) -> int:
     default = _default_posting(live.current, settings)
     store = None
     if args.record:
-        store = Store(settings.database_path, settings.user_hash_key(), settings.retention_days)
+        try:
+            store = Store(settings.database(), settings.user_hash_key(), settings.retention_days)
+        except StoreError as exc:
+            raise CliError(f"DATABASE_URL: {exc}") from exc
     with live:
         chat(live, posting_id, sys.stdin, sys.stdout, default, store)
     return 0
@@ -306,16 +309,19 @@ def _log_to_stderr(level: str) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    import sqlite3
     import time
 
+    from bot.database import Database
     from bot.report import build_report, format_report
     from bot.store import DAY, Records, Store, StoreError
 
     if not (args.since > 0 and math.isfinite(args.since)):
         raise CliError("--since must be a positive number of days")
     settings = _settings()
-    path = args.database or settings.database_path
+    try:
+        database = Database(f"sqlite:///{args.database}" if args.database else settings.database())
+    except StoreError as exc:
+        raise CliError(f"DATABASE_URL: {exc}") from exc
     knowledge = None
     try:
         knowledge = load_knowledge(_knowledge_dir(args))
@@ -327,11 +333,14 @@ def _report(args: argparse.Namespace) -> int:
         )
     now = time.time()
     records = Records([], [], [])
-    if path.is_file():
+    path = database.path
+    if path is not None and path.exists() and not path.is_file():
+        raise CliError(f"the question log {path} is not a file (DATABASE_PATH names a SQLite file)")
+    if path is None or path.is_file():
         try:
-            records = Store(path, None, settings.retention_days).read(now - args.since * DAY)
-        except (sqlite3.Error, StoreError) as exc:
-            raise CliError(f"cannot read the question log {path}: {exc}") from exc
+            records = Store(database, None, settings.retention_days).read(now - args.since * DAY)
+        except StoreError as exc:
+            raise CliError(f"cannot read the question log {database.where}: {exc}") from exc
     else:
         print(f"posting-bot: no question log at {path} yet: nothing has been recorded", file=sys.stderr)
     report = build_report(records, knowledge, args.since, now)

@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     admin_channel: str | None = None
     admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
 
-    database_path: Path = Path("data/posting-bot.sqlite3")
+    database_url: str | None = None  # any SQLAlchemy URL; wins over DATABASE_PATH
+    database_path: Path = Path("data/posting-bot.sqlite3")  # shorthand for a SQLite file
     retention_days: int = Field(90, ge=1)
     hash_key: SecretStr | None = None  # keys the pseudonyms of user ids in the store
 
@@ -42,6 +43,10 @@ class Settings(BaseSettings):
                 raw = secret.get_secret_value().encode()
                 return hmac.new(raw, b"posting-bot user ids", "sha256").digest()
         return None
+
+    def database(self) -> str:
+        """The question log's SQLAlchemy URL: DATABASE_URL, else the SQLite file at DATABASE_PATH."""
+        return self.database_url or f"sqlite:///{self.database_path}"
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 SHARED = ROOT.parent / "shared"
 
-# The Slack stand-in's fixtures (`slack_api`, `socket_mode_server`) for every test.
-pytest_plugins = ["tests.slack_standin.fixtures"]
+# The Slack stand-in's fixtures (`slack_api`, `socket_mode_server`) and a PostgreSQL server (`postgres`).
+pytest_plugins = ["tests.slack_standin.fixtures", "tests.fixtures.postgres"]
 
 _SETTINGS = (
     "KNOWLEDGE_DIR",
@@ -23,6 +23,7 @@ _SETTINGS = (
     "ADMIN_CHANNEL",
     "ADMIN_USER_IDS",
     "DATABASE_PATH",
+    "DATABASE_URL",
     "RETENTION_DAYS",
     # slack_sdk honours proxies itself and ignores NO_PROXY: loopback traffic must never go through one.
     "HTTP_PROXY",

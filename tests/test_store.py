@@ -1,5 +1,5 @@
-"""The question log: what is stored (and what never is), the schema version, retention, and failures that
-are logged while the answer still goes out."""
+"""The question log: what is stored (and what never is), the schema, retention, and failures that are
+logged while the answer still goes out. Tests taking `database_url` run on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ import pytest
 
 from bot.answer import answer
 from bot.knowledge.loader import Knowledge, load_knowledge
-from bot.store import DAY, SCHEMA_VERSION, Store, hash_user
+import sqlalchemy as sa
+
+from bot.store import DAY, Store, hash_user
 from tests.conftest import KNOWLEDGE
 from tests.fixtures.kb import SALARY_RANGE, run_cli
 from tests.fixtures.recruiter import read_only
@@ -35,17 +37,27 @@ def knowledge() -> Knowledge:
     return load_knowledge(KNOWLEDGE)
 
 
-def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    with contextlib.closing(sqlite3.connect(path)) as conn:
-        return conn.execute(sql).fetchall()
+def rows(database: Path | str, sql: str) -> list[tuple[Any, ...]]:
+    """Read what is really in the database, bypassing the store."""
+    if isinstance(database, Path):
+        with contextlib.closing(sqlite3.connect(database)) as conn:
+            return conn.execute(sql).fetchall()
+    engine = sa.create_engine(database, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(sa.text(sql))]
+    finally:
+        engine.dispose()
+
+
+HEAD = "0003"  # the newest migration
 
 
 # ---- what is stored -----------------------------------------------------------------------------------
 
 
-def test_questions_feedback_and_handoffs_are_stored(tmp_path: Path, knowledge: Knowledge) -> None:
-    path = tmp_path / "data" / "nested" / "log.sqlite3"  # created on first use
-    store = Store(path, KEY)
+def test_questions_feedback_and_handoffs_are_stored(database_url: str, knowledge: Knowledge) -> None:
+    store = Store(database_url, KEY)  # a SQLite file's directory is created on first use
     assert store.record_reply(answer(knowledge, "what's the salary range?"), USER, "dm")
     assert store.record_reply(answer(knowledge, "is it remote?"), USER, "mention")
     assert store.record_reply(answer(knowledge, "what's the weather like on mars"), "U0OTHER", "command")
@@ -67,22 +79,22 @@ def test_questions_feedback_and_handoffs_are_stored(tmp_path: Path, knowledge: K
     assert records.questions[2].top_intent is not None  # the nearest intent, even unanswered
     assert [(f.intent, f.helpful) for f in records.feedback] == [("salary", True), ("remote", False)]
     assert [h.notified for h in records.handoffs] == [True, False]
-    assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert rows(database_url, "SELECT version_num FROM alembic_version") == [(HEAD,)]
 
 
-def test_user_ids_are_stored_only_as_a_keyed_hash(tmp_path: Path, knowledge: Knowledge) -> None:
-    path = tmp_path / "log.sqlite3"
-    store = Store(path, KEY)
+def test_user_ids_are_stored_only_as_a_keyed_hash(database_url: str, knowledge: Knowledge) -> None:
+    store = Store(database_url, KEY)
     store.record_reply(answer(knowledge, "salary?"), USER, "dm")
     store.record_feedback("pinterest-backend-engineer", "salary", True, USER)
     store.record_handoff("pinterest-backend-engineer", True, USER)
     stored = {
         row[0]
         for table in ("questions", "feedback", "handoffs")
-        for row in rows(path, f"SELECT user_hash FROM {table}")
+        for row in rows(database_url, f"SELECT user_hash FROM {table}")
     }
     assert stored == {hash_user(KEY, USER)}
-    assert USER.encode() not in path.read_bytes()
+    if database_url.startswith("sqlite"):
+        assert USER.encode() not in Path(sa.make_url(database_url).database or "").read_bytes()
     # Keyed: without the key, the hash of a known id can't be recomputed.
     assert hash_user(b"another key", USER) != hash_user(KEY, USER)
     assert hash_user(None, USER) is None and hash_user(KEY, None) is None
@@ -95,8 +107,8 @@ def test_without_a_key_no_user_is_stored(tmp_path: Path, knowledge: Knowledge) -
     assert USER.encode() not in path.read_bytes()
 
 
-def test_long_questions_are_cut(tmp_path: Path, knowledge: Knowledge) -> None:
-    store = Store(tmp_path / "log.sqlite3", KEY)
+def test_long_questions_are_cut(database_url: str, knowledge: Knowledge) -> None:
+    store = Store(database_url, KEY)
     store.record_reply(answer(knowledge, "salary? " + "x" * 50_000), USER, "dm")
     assert len(store.read(0).questions[0].question) <= 1_000
 
@@ -104,8 +116,8 @@ def test_long_questions_are_cut(tmp_path: Path, knowledge: Knowledge) -> None:
 # ---- retention ----------------------------------------------------------------------------------------
 
 
-def test_rows_older_than_the_retention_period_are_deleted(tmp_path: Path, knowledge: Knowledge) -> None:
-    path = tmp_path / "log.sqlite3"
+def test_rows_older_than_the_retention_period_are_deleted(database_url: str, knowledge: Knowledge) -> None:
+    path = database_url
     clock = Clock()
     store = Store(path, KEY, retention_days=30, clock=clock)
     store.record_reply(answer(knowledge, "salary?"), USER, "dm")
@@ -129,15 +141,32 @@ def test_rows_older_than_the_retention_period_are_deleted(tmp_path: Path, knowle
 
 
 def test_a_database_from_a_newer_bot_is_left_alone(
+    database_url: str, knowledge: Knowledge, caplog: pytest.LogCaptureFixture
+) -> None:
+    Store(database_url, KEY).read(0)
+    newer = "UPDATE alembic_version SET version_num = 'f00d'"
+    engine = sa.create_engine(database_url, poolclass=sa.NullPool)
+    with engine.begin() as conn:
+        conn.execute(sa.text(newer))
+    engine.dispose()
+    with caplog.at_level(logging.WARNING, logger="bot.store"):
+        assert not Store(database_url, KEY).record_reply(answer(knowledge, "salary?"), USER, "dm")
+    assert "newer than this bot" in caplog.text
+    assert rows(database_url, "SELECT version_num FROM alembic_version") == [("f00d",)]
+    assert rows(database_url, "SELECT count(*) FROM questions") == [(0,)]
+
+
+def test_a_sqlite_file_numbered_by_a_newer_bot_is_left_alone(
     tmp_path: Path, knowledge: Knowledge, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "log.sqlite3"
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        conn.execute("PRAGMA user_version = 2")  # how the schema was numbered before migrations
     with caplog.at_level(logging.WARNING, logger="bot.store"):
         assert not Store(path, KEY).record_reply(answer(knowledge, "salary?"), USER, "dm")
     assert "newer than this bot" in caplog.text
-    assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION + 1,)]
+    assert rows(path, "PRAGMA user_version") == [(2,)]
+    assert rows(path, "SELECT name FROM sqlite_master") == []
 
 
 def test_a_path_that_cannot_hold_a_database_is_logged(

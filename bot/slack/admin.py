@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,8 +85,8 @@ def _report(services: Services, days: float) -> Message:
     now = time.time()
     try:
         records = services.store.read(now - days * DAY)
-    except (sqlite3.Error, OSError, StoreError) as exc:
-        logger.error("reading the question log %s for a report failed: %s", services.store.path, exc)
+    except StoreError as exc:
+        logger.error("reading the question log %s for a report failed: %s", services.store.where, exc)
         return note_message(f"I couldn't read the question log just now ({exc}).")
     report = build_report(records, services.knowledge(), days, now)
     return preformatted_message(f"Report for the last {days:g} days", format_report(report))

@@ -2,18 +2,18 @@
 
 It also logs, as LogJournal does, but names each user by the pseudonym their rows carry: the log is kept
 longer and read more widely than the store, and must not become a per-user record of what was asked. The
-store never raises, so a broken database costs the report a row, never a candidate their answer.
+store never raises: a row the database won't take is kept and written later, never costing an answer.
 """
 
 from __future__ import annotations
 
 from bot.answer import Reply
 from bot.slack.services import LogJournal, Surface
-from bot.store import Store
+from bot.store import QuestionLog
 
 
 class StoreJournal(LogJournal):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: QuestionLog) -> None:
         self.store = store
 
     def asked(self, surface: Surface, user: str, reply: Reply) -> None:

@@ -7,11 +7,17 @@ still being handled. An attempt that never reports back (a hung thread) stops bl
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, Protocol
+
+from bot.database import StoreError
+from bot.inbox import LEASE, Inbox
+
+log = logging.getLogger(__name__)
 
 _State = Literal["running", "done"]
 
@@ -65,3 +71,50 @@ class OnceGate:
             if since >= cutoff:
                 return
             del self._seen[key]
+
+
+class Gate(Protocol):
+    """Something done once per key: `claim` before acting, then report `done` or `failed`."""
+
+    def claim(self, key: str) -> bool: ...
+    def done(self, key: str) -> None: ...
+    def failed(self, key: str) -> None: ...
+
+
+class SharedGate:
+    """Claims in the database, shared by every replica, with this process's OnceGate in front of it.
+
+    The local gate skips a redelivery to this process without a query. When the database can't be used the
+    local gate decides alone: a redelivery to another replica may then be answered twice, never dropped.
+    """
+
+    def __init__(self, inbox: Inbox, local: OnceGate | None = None) -> None:
+        self.inbox = inbox
+        self.local = local or OnceGate(lease=LEASE)
+
+    def claim(self, key: str) -> bool:
+        if not self.local.claim(key):
+            return False
+        try:
+            claimed = self.inbox.claim(key)
+        except StoreError as exc:
+            log.warning("event claims unavailable (%s): de-duplicating in this process only", exc)
+            return True
+        if not claimed:
+            self.local.failed(key)  # another replica has it; its failure must not be blocked here
+        return claimed
+
+    def done(self, key: str) -> None:
+        self.local.done(key)
+        self._tell(self.inbox.done, key)
+
+    def failed(self, key: str) -> None:
+        self.local.failed(key)
+        self._tell(self.inbox.failed, key)
+
+    @staticmethod
+    def _tell(report: Callable[[str], None], key: str) -> None:
+        try:
+            report(key)
+        except StoreError as exc:
+            log.warning("could not record how event %s went (%s); its lease will run out", key, exc)
