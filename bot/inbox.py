@@ -21,13 +21,15 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
 
 from bot.database import Database
 
 log = logging.getLogger(__name__)
 
-LEASE = 30.0  # seconds a claim holds; an answer takes well under a second, a few with Retry-After waits
-PENDING_GRACE = 10.0  # seconds an acknowledged event waits in its process's queue before others may take it
+# Seconds an event is one process's: a claim's lease (an answer takes well under a second, a few with
+# Retry-After waits), and how long an acknowledged event may wait in its queue before others take it up.
+LEASE = 30.0
 MAX_ATTEMPTS = 5
 MAX_AGE = 900.0  # seconds: past this a candidate would rather hear nothing than a stale reply
 BACKOFF = 2.0  # seconds before the first retry of a failed answer, doubling each attempt
@@ -53,14 +55,17 @@ class Due:
 
 
 class Inbox:
-    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, database: Database, lease: float = LEASE, clock: Callable[[], float] = time.time
+    ) -> None:
         self.database = database
+        self.lease = lease
         self._clock = clock
 
     def receive(self, key: str, body: str) -> None:
         """Keep a delivery before it is acknowledged; a redelivery of a known key changes nothing."""
         now = self._clock()
-        row = {"key": key, "body": body, "state": "pending", "received": now, "due": now + PENDING_GRACE}
+        row = {"key": key, "body": body, "state": "pending", "received": now, "due": now + self.lease}
         with self.database.begin() as conn:
             conn.execute(self._insert_new(conn, row))
 
@@ -68,8 +73,8 @@ class Inbox:
         """True for the one caller that should answer `key` now."""
         now = self._clock()
         with self.database.begin() as conn:
-            row = {"key": key, "body": None, "state": "running", "received": now, "due": now + LEASE}
-            if conn.execute(self._insert_new(conn, {**row, "attempts": 1})).rowcount == 1:
+            row = {"key": key, "body": None, "state": "running", "received": now, "due": now + self.lease}
+            if conn.execute(self._insert_new(conn, {**row, "attempts": 1})).first() is not None:
                 return True  # never received here: the inbox write failed, or a surface without one
             claimable = sa.or_(
                 EVENTS.c.state.in_(("pending", "failed")),
@@ -79,7 +84,7 @@ class Inbox:
                 sa.update(EVENTS)
                 .where(EVENTS.c.key == key, claimable, EVENTS.c.attempts < MAX_ATTEMPTS)
                 .where(EVENTS.c.received >= now - MAX_AGE)
-                .values(state="running", due=now + LEASE, attempts=EVENTS.c.attempts + 1)
+                .values(state="running", due=now + self.lease, attempts=EVENTS.c.attempts + 1)
             )
             return claimed.rowcount == 1
 
@@ -121,6 +126,12 @@ class Inbox:
                 .order_by(EVENTS.c.due)
                 .limit(limit)
             ).all()
+            # Pending again (a dead process's lease is over), and offered once per lease: a redelivery
+            # waiting in a queue must not be dispatched again at every poll.
+            taken = [key for key, _ in rows]
+            conn.execute(
+                sa.update(EVENTS).where(EVENTS.c.key.in_(taken)).values(state="pending", due=now + self.lease)
+            )
         if expired:
             log.error(
                 "inbox: gave up on %d unanswered event(s) (past %d attempts or %.0f s)",
@@ -145,8 +156,11 @@ class Inbox:
                 )
             ).rowcount
 
-    def _insert_new(self, conn: sa.Connection, row: dict[str, object]) -> sa.Executable:
+    def _insert_new(self, conn: sa.Connection, row: dict[str, object]) -> ReturningInsert[tuple[str]]:
         """INSERT that does nothing when the key is known (both dialects spell it ON CONFLICT)."""
+        # A row comes back only when one was inserted (rowcount isn't portable across drivers here).
         if conn.dialect.name == "postgresql":
-            return postgresql.insert(EVENTS).values(**row).on_conflict_do_nothing(index_elements=["key"])
-        return sqlite.insert(EVENTS).values(**row).on_conflict_do_nothing(index_elements=["key"])
+            pg = postgresql.insert(EVENTS).values(**row).on_conflict_do_nothing(index_elements=["key"])
+            return pg.returning(EVENTS.c.key)
+        lite = sqlite.insert(EVENTS).values(**row).on_conflict_do_nothing(index_elements=["key"])
+        return lite.returning(EVENTS.c.key)

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/posting-bot.sqlite3")  # shorthand for a SQLite file
     retention_days: int = Field(90, ge=1)
     hash_key: SecretStr | None = None  # keys the pseudonyms of user ids in the store
+    # How long an acknowledged event is its process's before a restart or another replica answers it.
+    event_lease_seconds: float = Field(30.0, gt=0, le=900)
 
     def user_hash_key(self) -> bytes | None:
         """HASH_KEY, else a key derived from a Slack secret (pseudonyms then change if it is rotated)."""

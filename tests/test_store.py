@@ -4,17 +4,18 @@ logged while the answer still goes out. Tests taking `database_url` run on SQLit
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from bot.answer import answer
 from bot.knowledge.loader import Knowledge, load_knowledge
-import sqlalchemy as sa
-
 from bot.store import DAY, Store, hash_user
 from tests.conftest import KNOWLEDGE
 from tests.fixtures.kb import SALARY_RANGE, run_cli
@@ -224,3 +225,97 @@ def test_chat_records_only_when_asked_to(tmp_path: Path) -> None:
         ("salary?", "answered"),
         ("hi", "answered"),
     ]
+
+
+# ---- upgrades and the database being unavailable ------------------------------------------------------
+
+LEGACY_SCHEMA = Path(__file__).parent / "fixtures" / "legacy_schema.sql"
+
+
+def legacy_database(path: Path) -> None:
+    """A question log as the bot wrote it before Alembic: the same DDL, user_version 1, one row each."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.executescript(LEGACY_SCHEMA.read_text())
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute(
+            "INSERT INTO questions (at, surface, user_hash, posting, question, intents, missing, top_intent,"
+            " confidence, outcome) VALUES (?, 'dm', 'abc', 'pinterest-backend-engineer', 'salary?',"
+            " '[\"salary\"]', '[]', 'salary', 0.9, 'answered')",
+            (1_800_000_000.0,),
+        )
+        conn.execute(
+            "INSERT INTO feedback (at, user_hash, posting, intent, helpful)"
+            " VALUES (1800000001, 'abc', 'pinterest-backend-engineer', 'salary', 1)"
+        )
+        conn.execute(
+            "INSERT INTO handoffs (at, user_hash, posting, notified)"
+            " VALUES (1800000002, 'abc', 'pinterest-backend-engineer', 0)"
+        )
+        conn.commit()
+
+
+def test_a_sqlite_log_from_before_migrations_upgrades_in_place(tmp_path: Path, knowledge: Knowledge) -> None:
+    path = tmp_path / "log.sqlite3"
+    legacy_database(path)
+    with pytest.raises(sqlite3.IntegrityError):  # the old schema checks outcomes in SQL
+        rows(path, "INSERT INTO questions VALUES (9, 1, 'dm', NULL, 'p', 'q', '[]', '[]', NULL, 0, 'new')")
+
+    store = Store(path, KEY, clock=Clock(1_800_000_100.0))
+    assert store.record_reply(answer(knowledge, "is it remote?"), USER, "mention")
+    records = store.read(0)
+    assert [(q.question, q.outcome, q.user_hash) for q in records.questions] == [
+        ("salary?", "answered", "abc"),
+        ("is it remote?", "answered", hash_user(KEY, USER)),
+    ]
+    assert [(f.intent, f.helpful) for f in records.feedback] == [("salary", True)]
+    assert [h.notified for h in records.handoffs] == [False]
+    assert rows(path, "SELECT version_num FROM alembic_version") == [(HEAD,)]
+    # An outcome added later (the bot checks outcomes now) goes in without another table rebuild.
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("INSERT INTO questions VALUES (9, 1, 'dm', NULL, 'p', 'q', '[]', '[]', NULL, 0, 'new')")
+        conn.execute("DELETE FROM questions WHERE id = 9")
+        conn.commit()
+    assert rows(path, "SELECT name FROM sqlite_master WHERE name = 'questions_at'") == [("questions_at",)]
+
+    result = run_cli("report", "--knowledge", KNOWLEDGE, "--database", path, "--since", "100000", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["totals"]["questions"] == 2
+
+
+def test_rows_the_database_refuses_are_kept_and_written_when_it_is_back(
+    tmp_path: Path, knowledge: Knowledge, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "log.sqlite3"
+    store = Store(path, KEY)
+    assert store.record_reply(answer(knowledge, "relocation?"), USER, "dm")
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")  # another process holds the database
+        with caplog.at_level(logging.WARNING, logger="bot.store"):
+            assert not store.record_reply(answer(knowledge, "salary?"), USER, "dm")
+            assert not store.record_feedback("pinterest-backend-engineer", "salary", True, USER)
+        holder.execute("ROLLBACK")
+    assert "database is locked" in caplog.text
+    assert store.pending() == 2
+    assert store.record_handoff("pinterest-backend-engineer", True, USER)
+    assert store.pending() == 0
+    assert rows(path, "SELECT question FROM questions ORDER BY id") == [("relocation?",), ("salary?",)]
+    assert rows(path, "SELECT intent FROM feedback") == [("salary",)]
+
+
+def test_no_row_is_lost_under_64_concurrent_writers(database_url: str, knowledge: Knowledge) -> None:
+    store = Store(database_url, KEY)
+    reply = answer(knowledge, "salary?")
+    writers, each = 64, 8
+
+    def write(n: int) -> None:
+        for _ in range(each):
+            store.record_reply(reply, f"U{n}", "dm")
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    store.record_feedback("pinterest-backend-engineer", "salary", True, USER)  # flushes any kept rows
+    assert store.pending() == 0
+    assert rows(database_url, "SELECT count(*) FROM questions") == [(writers * each,)]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Literal, Protocol
 
 from bot.database import StoreError
-from bot.inbox import LEASE, Inbox
+from bot.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +88,9 @@ class SharedGate:
     local gate decides alone: a redelivery to another replica may then be answered twice, never dropped.
     """
 
-    def __init__(self, inbox: Inbox, local: OnceGate | None = None) -> None:
+    def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
-        self.local = local or OnceGate(lease=LEASE)
+        self.local = OnceGate(lease=inbox.lease)
 
     def claim(self, key: str) -> bool:
         if not self.local.claim(key):

@@ -92,7 +92,7 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
         os.environ.pop(name, None)
     client = web_client(bot_token, base_url)
     store = Store(database, settings.user_hash_key(), settings.retention_days)
-    inbox = Inbox(database)
+    inbox = Inbox(database, settings.event_lease_seconds)
     services = Services(
         settings,
         knowledge,
