@@ -8,6 +8,8 @@ Driver errors never leave this package raw: callers see StoreError.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +23,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-BUSY_TIMEOUT = 1.0  # seconds SQLite waits for a lock; a write that can't get one is retried later
+BUSY_TIMEOUT = (
+    5.0  # seconds SQLite waits for the write lock; a row that can't get it is kept and written later
+)
 CONNECT_TIMEOUT = 3  # seconds to reach a database server: an answer must not wait long on the log
 # The revision a SQLite file made before Alembic matches (its tables are exactly 0001's).
 LEGACY_REVISION = "0001"
@@ -106,8 +110,13 @@ def _transactional_sqlite(engine: Engine) -> None:
     instead, so a migration is one transaction and two processes never interleave one."""
 
     @sa.event.listens_for(engine, "connect")
-    def _no_implicit_transactions(dbapi_conn: object, _record: object) -> None:
-        dbapi_conn.isolation_level = None  # type: ignore[attr-defined]
+    def _no_implicit_transactions(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None
+        # WAL: readers never wait for the writer and a commit is one append, so a busy bot's writes queue
+        # for milliseconds, not seconds. Kept in the file; a read-only file stays as it is.
+        with contextlib.suppress(sqlite3.Error):
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        dbapi_conn.execute("PRAGMA synchronous=NORMAL")  # in WAL, safe against a killed process
 
     @sa.event.listens_for(engine, "begin")
     def _begin_immediate(conn: Connection) -> None:

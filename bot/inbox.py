@@ -69,13 +69,14 @@ class Inbox:
         with self.database.begin() as conn:
             conn.execute(self._insert_new(conn, row))
 
-    def claim(self, key: str) -> bool:
-        """True for the one caller that should answer `key` now."""
+    def claim(self, key: str) -> int | None:
+        """For the one caller that should answer `key` now, how many attempts came before (0: the first;
+        more: an earlier one failed or died, maybe after posting); None for everyone else."""
         now = self._clock()
         with self.database.begin() as conn:
             row = {"key": key, "body": None, "state": "running", "received": now, "due": now + self.lease}
             if conn.execute(self._insert_new(conn, {**row, "attempts": 1})).first() is not None:
-                return True  # never received here: the inbox write failed, or a surface without one
+                return 0  # never received here: the inbox write failed, or a surface without one
             claimable = sa.or_(
                 EVENTS.c.state.in_(("pending", "failed")),
                 sa.and_(EVENTS.c.state == "running", EVENTS.c.due < now),
@@ -85,8 +86,9 @@ class Inbox:
                 .where(EVENTS.c.key == key, claimable, EVENTS.c.attempts < MAX_ATTEMPTS)
                 .where(EVENTS.c.received >= now - MAX_AGE)
                 .values(state="running", due=now + self.lease, attempts=EVENTS.c.attempts + 1)
-            )
-            return claimed.rowcount == 1
+                .returning(EVENTS.c.attempts)
+            ).scalar()
+            return None if claimed is None else int(claimed) - 1
 
     def done(self, key: str) -> None:
         """The answer went out: forget the body (the candidate's words are kept only in the question log)."""

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.answer import Reply
 from bot.database import Database, StoreError, url_for
@@ -53,6 +54,7 @@ QUESTIONS = sa.Table(
     sa.Column("top_intent", sa.Text),
     sa.Column("confidence", sa.Float),
     sa.Column("outcome", sa.Text),
+    sa.Column("event_id", sa.Text),  # unique: a redelivered event's question is logged once
 )
 FEEDBACK = sa.Table(
     "feedback",
@@ -128,7 +130,12 @@ class QuestionLog(Protocol):
 
     def pseudonym(self, user: str | None) -> str: ...
     def record_reply(
-        self, reply: Reply, user: str | None, surface: str, handed_off: bool = False
+        self,
+        reply: Reply,
+        user: str | None,
+        surface: str,
+        handed_off: bool = False,
+        event_id: str | None = None,
     ) -> bool: ...
     def record_feedback(self, posting: str, intent: str, helpful: bool, user: str | None) -> bool: ...
     def record_handoff(self, posting: str, notified: bool, user: str | None) -> bool: ...
@@ -163,8 +170,16 @@ class Store:
 
     # ---- writes -----------------------------------------------------------------------------------------
 
-    def record_reply(self, reply: Reply, user: str | None, surface: str, handed_off: bool = False) -> bool:
-        """Log one answered (or unanswered) question; `handed_off` when it also went to a recruiter."""
+    def record_reply(
+        self,
+        reply: Reply,
+        user: str | None,
+        surface: str,
+        handed_off: bool = False,
+        event_id: str | None = None,
+    ) -> bool:
+        """Log one answered (or unanswered) question; `handed_off` when it also went to a recruiter. A
+        question already logged for `event_id` (its answer was redelivered) is not logged again."""
         outcome: str = "handed_off" if handed_off else reply.outcome
         row = {
             "at": self._clock(),
@@ -177,6 +192,7 @@ class Store:
             "top_intent": reply.candidates[0].intent if reply.candidates else None,
             "confidence": reply.confidence,
             "outcome": outcome,
+            "event_id": event_id,
         }
         return self._write(QUESTIONS, row)
 
@@ -219,7 +235,7 @@ class Store:
         try:
             with self.database.begin() as conn:
                 for each_table, each_row in batch:
-                    conn.execute(sa.insert(each_table), each_row)
+                    conn.execute(_insert(conn, each_table), each_row)
         except StoreError as exc:
             self._keep(batch)
             log.warning(
@@ -283,6 +299,15 @@ class Store:
                     for r in rows(HANDOFFS)
                 ],
             )
+
+
+def _insert(conn: sa.Connection, table: sa.Table) -> sa.Insert:
+    """An INSERT; for questions, one that skips an event_id already logged (ON CONFLICT in both)."""
+    if table is not QUESTIONS:
+        return sa.insert(table)
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=["event_id"])
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=["event_id"])
 
 
 def _question(row: sa.RowMapping) -> QuestionRecord:

@@ -51,7 +51,7 @@ def rows(database: Path | str, sql: str) -> list[tuple[Any, ...]]:
         engine.dispose()
 
 
-HEAD = "0003"  # the newest migration
+HEAD = "0004"  # the newest migration
 
 
 # ---- what is stored -----------------------------------------------------------------------------------

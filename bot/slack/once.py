@@ -51,6 +51,10 @@ class OnceGate:
         with self._lock:
             self._mark(key, "done", self._clock())
 
+    def retried(self, key: str) -> bool:
+        """Never: in one process an attempt that posted also reported back."""
+        return False
+
     def failed(self, key: str) -> None:
         """Let the next claim of `key` through."""
         with self._lock:
@@ -79,6 +83,9 @@ class Gate(Protocol):
     def claim(self, key: str) -> bool: ...
     def done(self, key: str) -> None: ...
     def failed(self, key: str) -> None: ...
+    def retried(self, key: str) -> bool:
+        """After a successful claim: whether an earlier attempt may have acted before it died."""
+        ...
 
 
 class SharedGate:
@@ -91,26 +98,42 @@ class SharedGate:
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
         self.local = OnceGate(lease=inbox.lease)
+        self._retried: set[str] = set()  # claimed keys with an earlier attempt; until done or failed
+        self._retried_lock = threading.Lock()
 
     def claim(self, key: str) -> bool:
         if not self.local.claim(key):
             return False
         try:
-            claimed = self.inbox.claim(key)
+            earlier = self.inbox.claim(key)
         except StoreError as exc:
             log.warning("event claims unavailable (%s): de-duplicating in this process only", exc)
             return True
-        if not claimed:
+        if earlier is None:
             self.local.failed(key)  # another replica has it; its failure must not be blocked here
-        return claimed
+            return False
+        if earlier:
+            with self._retried_lock:
+                self._retried.add(key)
+        return True
+
+    def retried(self, key: str) -> bool:
+        with self._retried_lock:
+            return key in self._retried
 
     def done(self, key: str) -> None:
+        self._forget(key)
         self.local.done(key)
         self._tell(self.inbox.done, key)
 
     def failed(self, key: str) -> None:
+        self._forget(key)
         self.local.failed(key)
         self._tell(self.inbox.failed, key)
+
+    def _forget(self, key: str) -> None:
+        with self._retried_lock:
+            self._retried.discard(key)
 
     @staticmethod
     def _tell(report: Callable[[str], None], key: str) -> None:

@@ -47,7 +47,7 @@ def retry_handlers() -> list[RetryHandler]:
 class Journal(Protocol):
     """Where the app reports what happened, for recruiters' reports."""
 
-    def asked(self, surface: Surface, user: str, reply: Reply) -> None: ...
+    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> None: ...
 
     def feedback(self, user: str, posting: str, intents: list[str], helpful: bool) -> None: ...
 
@@ -57,7 +57,7 @@ class Journal(Protocol):
 class LogJournal:
     """A Journal that only logs, never the question's text: that is the candidate's to share."""
 
-    def asked(self, surface: Surface, user: str, reply: Reply) -> None:
+    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> None:
         logger.info(
             "answered %s from %s: posting=%s outcome=%s intents=%s confidence=%.2f",
             surface,

@@ -238,6 +238,18 @@ class FakeSlackWebAPI:
             self._calls.append(call)
             self._changed.notify_all()
 
+    def _posted_in(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The app's messages in `channel` (in the thread `ts`, for conversations.replies), with their
+        metadata; `oldest` is not honoured: the caller filters by what it looks for."""
+        thread = params.get("ts")
+        with self._changed:
+            posts = [c.params for c in self._calls if c.method == "chat.postMessage" and c.status == 200]
+        return [
+            {"type": "message", "bot_id": BOT_ID, "text": p.get("text", ""), "metadata": p.get("metadata")}
+            for p in posts
+            if p.get("channel") == params.get("channel") and (thread is None or p.get("thread_ts") == thread)
+        ]
+
     def _default_body(self, call: ApiCall) -> dict[str, Any]:
         p = call.params
         if call.method.startswith(_RESPONSE_URL_PREFIX):
@@ -267,6 +279,8 @@ class FakeSlackWebAPI:
                 }
                 message.update({k: p[k] for k in ("text", "blocks", "thread_ts") if k in p})
                 return {"ok": True, "channel": p.get("channel"), "ts": ts, "message": message}
+            case "conversations.history" | "conversations.replies":
+                return {"ok": True, "messages": self._posted_in(p), "has_more": False}
             case "chat.postEphemeral":
                 return {"ok": True, "message_ts": new_ts()}
             case "chat.update":
