@@ -39,6 +39,7 @@ class ApiCall:
     time: float
     status: int  # the HTTP status the stand-in answered with
     raw_body: bytes
+    ok: bool = True  # whether the answer said ok (a refusal can come with HTTP 200)
 
     @property
     def token(self) -> str | None:
@@ -230,7 +231,7 @@ class FakeSlackWebAPI:
             answer = _Answer(200, responder(call))
         else:
             answer = _Answer(200, self._default_body(call))
-        self._record(replace(call, status=answer.status))
+        self._record(replace(call, status=answer.status, ok=answer.body.get("ok") is True))
         return answer
 
     def _record(self, call: ApiCall) -> None:
@@ -243,7 +244,7 @@ class FakeSlackWebAPI:
         metadata; `oldest` is not honoured: the caller filters by what it looks for."""
         thread = params.get("ts")
         with self._changed:
-            posts = [c.params for c in self._calls if c.method == "chat.postMessage" and c.status == 200]
+            posts = [c.params for c in self._calls if c.method == "chat.postMessage" and c.ok]
         return [
             {"type": "message", "bot_id": BOT_ID, "text": p.get("text", ""), "metadata": p.get("metadata")}
             for p in posts
