@@ -1,30 +1,39 @@
-"""Reading a knowledge directory into validated, ready-to-match Knowledge — or every problem with it."""
+"""Reading a knowledge directory into validated, ready-to-match Knowledge — or every problem with it.
+
+The runtime types live in `model`, the checks beyond the schema in `checks` and the wording of schema
+errors in `error_wording`; they are re-exported here so `bot.knowledge.loader` is the one import for callers.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from rapidfuzz import process
 
-from bot.knowledge.schema import (
-    FACT_FIELDS,
-    Intent,
-    IntentsFile,
-    MatchSettings,
-    Messages,
-    Posting,
-)
+from bot.knowledge import checks
+from bot.knowledge.checks import fact_group_keys, fact_path_exists
+from bot.knowledge.error_wording import describe, kind
+from bot.knowledge.model import CompiledIntent, Knowledge, PostingKnowledge
+from bot.knowledge.schema import Intent, IntentsFile, Messages, Posting
 from bot.knowledge.templates import MissingFact, Template, TemplateError, parse
 from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, load_yaml
 from bot.matcher import Matcher, Phrase, build_synonyms
-from bot.text import normalize
+
+__all__ = [
+    "INTENTS_FILE",
+    "POSTINGS_DIR",
+    "CompiledIntent",
+    "Knowledge",
+    "KnowledgeError",
+    "PostingKnowledge",
+    "fact_group_keys",
+    "fact_path_exists",
+    "load_knowledge",
+    "posting_files",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,49 +48,6 @@ class KnowledgeError(Exception):
         problems = sorted(problems, key=lambda p: (str(p.path), p.line))
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class CompiledIntent:
-    id: str
-    label: str
-    topic: str
-    answer: Template
-    missing: Template | None
-    handoff: bool
-    smalltalk: bool
-
-
-@dataclass(frozen=True)
-class PostingKnowledge:
-    posting: Posting
-    facts: dict[str, Any]
-    intents: dict[str, CompiledIntent]
-    matcher: Matcher
-    # What the posting can answer, in the knowledge's order: intents whose facts it states, less small talk
-    # and recruiter requests. Worked out once here, not per help or out-of-scope message.
-    topics: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Knowledge:
-    directory: Path
-    settings: MatchSettings
-    messages: dict[str, Template]
-    postings: dict[str, PostingKnowledge]
-    warnings: tuple[Problem, ...] = ()
-
-    def posting(self, posting_id: str | None = None) -> PostingKnowledge:
-        """The posting with this id, or the only one; KeyError with a clear message otherwise."""
-        if posting_id is None:
-            if len(self.postings) == 1:
-                return next(iter(self.postings.values()))
-            raise KeyError(f"several postings are loaded; choose one of: {', '.join(sorted(self.postings))}")
-        try:
-            return self.postings[posting_id]
-        except KeyError:
-            known = ", ".join(sorted(self.postings))
-            raise KeyError(f"unknown posting '{posting_id}' (known: {known})") from None
 
 
 def posting_files(directory: Path) -> list[Path]:
@@ -123,7 +89,8 @@ class _Loader:
             raise KnowledgeError(self.problems)
 
         shared = self._compile_intents(enumerate(intents_file.intents), intents_doc, ("intents",), {})
-        shared_owner = self._check_examples(intents_file.intents, intents_doc, {})
+        shared_owner: dict[str, str] = {}
+        self.problems += checks.duplicate_examples(intents_file.intents, intents_doc, shared_owner)
         messages = self._compile_messages(intents_file.messages, intents_doc)
         synonyms = build_synonyms(intents_file.synonyms)
         built: dict[str, PostingKnowledge] = {}
@@ -138,21 +105,20 @@ class _Loader:
                 if template is not None:
                     intents[intent_id] = dataclasses.replace(intents[intent_id], answer=template)
             all_intents = list(intents_file.intents) + list(posting.intents)
-            self._check_examples(posting.intents, doc, dict(shared_owner))
+            self.problems += checks.duplicate_examples(posting.intents, doc, dict(shared_owner))
             if self.problems:
                 continue
             matcher = Matcher(_examples(all_intents), {**synonyms, **_posting_synonyms(posting)})
             if self.near_duplicates:
-                self._warn_near_duplicates(
-                    matcher, [(intents_doc, intents_file.intents), (doc, posting.intents)]
-                )
+                sources = [(intents_doc, intents_file.intents), (doc, posting.intents)]
+                self._warn(checks.near_duplicates(matcher, sources))
             facts = posting.facts_for_templates()
             built[posting.id] = PostingKnowledge(posting, facts, intents, matcher, _topics(intents, facts))
         if not postings and not self.problems:
             self._problem_at(
                 self.directory / POSTINGS_DIR, 1, "no postings: add at least one postings/<id>.yaml"
             )
-        self._check_channels(postings)
+        self.problems += checks.shared_channels(postings)
         if self.problems:
             raise KnowledgeError(self.problems)
         return Knowledge(self.directory, intents_file.settings, messages, built, tuple(self.warnings))
@@ -168,14 +134,14 @@ class _Loader:
 
     def _validate(self, doc: YamlDocument, model: type[M]) -> M | None:
         if not isinstance(doc.data, dict):
-            self._problem(doc, (), f"expected a mapping of keys to values, got {_kind(doc.data)}")
+            self._problem(doc, (), f"expected a mapping of keys to values, got {kind(doc.data)}")
             return None
         try:
             return model.model_validate(doc.data)
         except ValidationError as exc:
             for error in exc.errors():
                 loc = tuple(error["loc"])
-                self._problem(doc, loc, _describe(error, loc, model))
+                self._problem(doc, loc, describe(error, loc, model))
             return None
 
     def _load_postings(self) -> list[tuple[YamlDocument, Posting]]:
@@ -240,7 +206,7 @@ class _Loader:
             except ValidationError:
                 continue
         self._compile_intents(valid, doc, ("intents",), {})
-        self._check_examples((intent for _, intent in valid), doc, {})
+        self.problems += checks.duplicate_examples((intent for _, intent in valid), doc, {})
 
     def _compile_messages(self, messages: Messages, doc: YamlDocument) -> dict[str, Template]:
         compiled: dict[str, Template] = {}
@@ -259,71 +225,25 @@ class _Loader:
         except TemplateError as exc:
             self._problem(doc, loc, f"template: {exc}")
             return None
-        for path in sorted(template.paths()):
-            if path not in (extra or set()) and not fact_path_exists(path):
-                self._problem(doc, loc, f"template refers to '{{{path}}}', which is not a posting fact")
-                return None
-        for path in sorted(template.printed()):
-            keys = fact_group_keys(path)
-            if keys is not None:
-                # Printed whole it would show candidates a Python dict; {if known …} on a group is fine.
-                names = ", ".join(f"{{{path}.{key}}}" for key in keys[:3]) or f"{{{path}.<name>}}"
-                self._problem(
-                    doc, loc, f"template prints '{{{path}}}', a group of facts: print one, e.g. {names}"
-                )
-                return None
+        problem = checks.template_problem(template, extra)
+        if problem is not None:
+            self._problem(doc, loc, problem)
+            return None
         return template
-
-    def _check_examples(
-        self, intents: Iterable[Intent], doc: YamlDocument, owner: dict[str, str]
-    ) -> dict[str, str]:
-        """The same wording under two intents makes the matcher flip a coin; refuse it.
-
-        `owner` maps normalised examples already seen to their intent; returns it extended.
-        """
-        for intent in intents:
-            for example in intent.examples:
-                other = owner.setdefault(normalize(example), intent.id)
-                if other != intent.id:
-                    loc = _example_loc(doc, intent.id, example)
-                    self._problem(
-                        doc, loc, f"example '{example}' of '{intent.id}' is also an example of '{other}'"
-                    )
-        return owner
-
-    def _warn_near_duplicates(
-        self, matcher: Matcher, sources: list[tuple[YamlDocument, list[Intent]]]
-    ) -> None:
-        """Recruiters' near-duplicates: an example that, asked word for word, gets another intent's answer."""
-        where = {intent.id: doc for doc, intents in sources for intent in intents}
-        for c in matcher.confusables():
-            doc = where[c.intent]
-            message = (
-                f"example '{c.example}' of '{c.intent}' is answered as '{c.other}' "
-                f"({c.other_score:.2f}, nearest '{c.other_example}'; '{c.intent}' {c.own_score:.2f}): "
-                "reword it, or move it to the intent it belongs to"
-            )
-            warning = Problem(doc.path, doc.line_of(_example_loc(doc, c.intent, c.example)), message)
-            if warning not in self.warnings:
-                self.warnings.append(warning)
-
-    def _check_channels(self, postings: list[tuple[YamlDocument, Posting]]) -> None:
-        tied: dict[str, str] = {}
-        for doc, posting in postings:
-            for i, channel in enumerate(posting.channels):
-                other = tied.setdefault(channel, posting.id)
-                if other != posting.id:
-                    self._problem(
-                        doc, ("channels", i), f"channel {channel} is already tied to posting '{other}'"
-                    )
 
     # ---- problems -------------------------------------------------------------------------------------
 
     def _problem(self, doc: YamlDocument, loc: Loc, message: str) -> None:
-        self._problem_at(doc.path, doc.line_of(loc), message)
+        self.problems.append(checks.problem(doc, loc, message))
 
     def _problem_at(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
+
+    def _warn(self, warnings: list[Problem]) -> None:
+        # Shared intents are checked once per posting; a warning about one of them is worth one line.
+        for warning in warnings:
+            if warning not in self.warnings:
+                self.warnings.append(warning)
 
 
 def _examples(intents: Iterable[Intent]) -> dict[str, list[str]]:
@@ -345,112 +265,3 @@ def _posting_synonyms(posting: Posting) -> dict[Phrase, Phrase]:
     """Candidates name the company and the role; examples say "the company" and "the role"."""
     names = {"company": [posting.company], "role": [posting.title, *posting.aliases]}
     return build_synonyms(names)
-
-
-def _example_loc(doc: YamlDocument, intent_id: str, example: str) -> Loc:
-    data = doc.data if isinstance(doc.data, dict) else {}
-    for i, item in enumerate(data.get("intents") or []):
-        if isinstance(item, dict) and item.get("id") == intent_id:
-            examples = item.get("examples") or []
-            for j, text in enumerate(examples):
-                if isinstance(text, str) and text.strip() == example:
-                    return ("intents", i, "examples", j)
-            return ("intents", i)
-    return ()
-
-
-_NOT_A_FACT = object()
-
-
-def _fact_annotation(path: str) -> Any:
-    """The schema type at a dotted fact path, or _NOT_A_FACT."""
-    parts = path.split(".")
-    if parts[0] not in FACT_FIELDS:
-        return _NOT_A_FACT
-    annotation: Any = Posting.model_fields[parts[0]].annotation
-    for part in parts[1:]:
-        model = _model_in(annotation)
-        if model is not None:
-            if part not in model.model_fields:
-                return _NOT_A_FACT
-            annotation = model.model_fields[part].annotation
-        elif _is_mapping(annotation):
-            annotation = Any
-        else:
-            return _NOT_A_FACT
-    return annotation
-
-
-def fact_path_exists(path: str) -> bool:
-    """Whether a dotted path names a posting fact in the schema (free-form `facts.*` keys always do)."""
-    return _fact_annotation(path) is not _NOT_A_FACT
-
-
-def fact_group_keys(path: str) -> list[str] | None:
-    """The keys under a fact that groups others (salary -> min, max, …); None for a single fact."""
-    annotation = _fact_annotation(path)
-    if annotation is _NOT_A_FACT:
-        return None
-    model = _model_in(annotation)
-    if model is not None:
-        return list(model.model_fields)
-    return [] if _is_mapping(annotation) else None
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    for arg in _union_args(annotation):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return None
-
-
-def _is_mapping(annotation: Any) -> bool:
-    return any(typing.get_origin(arg) is dict for arg in _union_args(annotation))
-
-
-def _union_args(annotation: Any) -> tuple[Any, ...]:
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return typing.get_args(annotation)
-    return (annotation,)
-
-
-def _kind(value: Any) -> str:
-    return "nothing" if value is None else f"a {type(value).__name__}"
-
-
-def _describe(error: Any, loc: Loc, model: type[BaseModel]) -> str:
-    """A pydantic error in a recruiter's words: where, what, and for typos the key they probably meant."""
-    where = ".".join(str(part) for part in loc) or "file"
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        known = _known_keys(model, loc[:-1])
-        hint = process.extractOne(str(loc[-1]), known, score_cutoff=70) if known else None
-        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-        return f"unknown key '{loc[-1]}'{suggestion}"
-    if kind == "missing":
-        return f"{where}: required key is missing"
-    message = str(error["msg"])
-    if kind == "value_error":
-        message = message.removeprefix("Value error, ")
-    return f"{where}: {message} (got {error['input']!r})" if kind != "value_error" else f"{where}: {message}"
-
-
-def _known_keys(model: type[BaseModel], loc: Loc) -> list[str]:
-    current: type[BaseModel] | None = model
-    for part in loc:
-        if current is None:
-            return []
-        if isinstance(part, int):
-            continue
-        field = current.model_fields.get(str(part))
-        if field is None:
-            return []
-        current = _model_in(field.annotation) or _model_in(_list_item(field.annotation))
-    return list(current.model_fields) if current else []
-
-
-def _list_item(annotation: Any) -> Any:
-    for arg in _union_args(annotation):
-        if typing.get_origin(arg) is list:
-            return typing.get_args(arg)[0]
-    return None
