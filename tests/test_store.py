@@ -272,7 +272,9 @@ def test_a_sqlite_log_from_before_migrations_upgrades_in_place(tmp_path: Path, k
     assert rows(path, "SELECT version_num FROM alembic_version") == [(HEAD,)]
     # An outcome added later (the bot checks outcomes now) goes in without another table rebuild.
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        conn.execute("INSERT INTO questions VALUES (9, 1, 'dm', NULL, 'p', 'q', '[]', '[]', NULL, 0, 'new', NULL)")
+        conn.execute(
+            "INSERT INTO questions VALUES (9, 1, 'dm', NULL, 'p', 'q', '[]', '[]', NULL, 0, 'new', NULL)"
+        )
         conn.execute("DELETE FROM questions WHERE id = 9")
         conn.commit()
     assert rows(path, "SELECT name FROM sqlite_master WHERE name = 'questions_at'") == [("questions_at",)]
