@@ -9,6 +9,7 @@ Driver errors never leave this package raw: callers see StoreError.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -23,9 +24,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-BUSY_TIMEOUT = (
-    5.0  # seconds SQLite waits for the write lock; a row that can't get it is kept and written later
-)
+# Alembic says "Context impl SQLiteImpl" and the like at INFO on every start; a real upgrade is logged here.
+logging.getLogger("alembic").setLevel(logging.WARNING)
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT = 2.0  # seconds SQLite waits for the write lock; a row that can't have it is kept for later
 CONNECT_TIMEOUT = 3  # seconds to reach a database server: an answer must not wait long on the log
 # The revision a SQLite file made before Alembic matches (its tables are exactly 0001's).
 LEGACY_REVISION = "0001"
@@ -146,7 +149,10 @@ def _migrate(conn: Connection, where: str) -> None:
             current = LEGACY_REVISION
     if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
         raise StoreError(f"{where} has schema revision {current}, newer than this bot's; upgrade the bot")
-    command.upgrade(config, "head")
+    head = script.get_current_head()
+    if current != head:
+        command.upgrade(config, "head")
+        log.info("database: schema of %s upgraded from %s to %s", where, current or "empty", head)
 
 
 def _message(exc: SQLAlchemyError) -> str:

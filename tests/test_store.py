@@ -285,8 +285,9 @@ def test_a_sqlite_log_from_before_migrations_upgrades_in_place(tmp_path: Path, k
 
 
 def test_rows_the_database_refuses_are_kept_and_written_when_it_is_back(
-    tmp_path: Path, knowledge: Knowledge, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, knowledge: Knowledge, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("bot.database.BUSY_TIMEOUT", 0.2)  # the lock is held on purpose: don't wait
     path = tmp_path / "log.sqlite3"
     store = Store(path, KEY)
     assert store.record_reply(answer(knowledge, "relocation?"), USER, "dm")

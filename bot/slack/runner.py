@@ -30,8 +30,9 @@ from bot.slack.app import build_app, web_client
 from bot.slack.durable import Redelivery
 from bot.slack.journal import StoreJournal
 from bot.slack.once import SharedGate
-from bot.slack.server import serve_http, serve_socket_mode
+from bot.slack.server import serve_http
 from bot.slack.services import KnowledgeProvider, Services, retry_handlers
+from bot.slack.socket_mode import serve_socket_mode
 from bot.store import Store
 
 logger = logging.getLogger(__name__)

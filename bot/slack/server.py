@@ -1,4 +1,4 @@
-"""Serving the app: HTTP mode behind waitress, or Socket Mode over Slack's websocket."""
+"""Serving the app in HTTP mode, behind waitress (Socket Mode: bot.slack.socket_mode)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 import waitress
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 EVENTS_PATH = "/slack/events"
@@ -54,9 +53,3 @@ def serve_http(app: App, port: int, database_reachable: Callable[[], bool] | Non
         ident="posting-bot",
         _quiet=True,
     )
-
-
-def serve_socket_mode(app: App, app_token: str) -> None:
-    """Block serving over Socket Mode; apps.connections.open goes through the app's WebClient (base URL)."""
-    logger.info("Socket Mode: connecting")
-    SocketModeHandler(app, app_token, web_client=app.client).start()  # type: ignore[no-untyped-call]
