@@ -152,3 +152,22 @@ def test_two_replicas_on_postgres_answer_once_through_retries_and_a_kill(
             for process in replicas:
                 stop(process)
     assert report_totals(**database) == total
+
+
+def test_sigterm_finishes_the_answers_already_acknowledged(tmp_path: Path) -> None:
+    port = free_port()
+    channels, payloads = questions(12)
+    with FakeSlackWebAPI() as api:
+        bot = started(replica(tmp_path, api, port, DATABASE_PATH=str(tmp_path / "log.sqlite3")), port)
+        try:
+            # Every answer first meets a 429 and waits out Retry-After: all are in flight at the signal.
+            api.fail_next("chat.postMessage", status=429, retry_after=1, times=len(payloads))
+            url = f"http://127.0.0.1:{port}/slack/events"
+            assert all(deliver(url, payload, SIGNING_SECRET).status == 200 for payload in payloads)
+            assert bot.process is not None
+            bot.process.terminate()
+            assert bot.process.wait(timeout=20) == 0
+        finally:
+            stop(bot)
+        answered = Counter(str(c.params.get("channel")) for c in api.calls("chat.postMessage") if c.ok)
+    assert [answered[c] for c in channels] == [1] * len(channels)
