@@ -29,6 +29,7 @@ logging.getLogger("alembic").setLevel(logging.WARNING)
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT = 2.0  # seconds SQLite waits for the write lock; a row that can't have it is kept for later
+POOL = {"pool_size": 8, "max_overflow": 24, "pool_timeout": 10}  # 16 listener + 8 server threads at most
 CONNECT_TIMEOUT = 3  # seconds to reach a database server: an answer must not wait long on the log
 # The revision a SQLite file made before Alembic matches (its tables are exactly 0001's).
 LEGACY_REVISION = "0001"
@@ -101,11 +102,12 @@ class Database:
 
 def _engine(url: sa.URL) -> Engine:
     if url.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT}, poolclass=sa.NullPool)
+        # Pooled (a connection, with its PRAGMAs, costs more than the insert it makes).
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT}, **POOL)
         _transactional_sqlite(engine)
         return engine
     connect_args = {"connect_timeout": CONNECT_TIMEOUT} if url.get_backend_name() == "postgresql" else {}
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8, connect_args=connect_args)
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **POOL)
 
 
 def _transactional_sqlite(engine: Engine) -> None:
