@@ -14,7 +14,15 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.slack.harness import BOT_TOKEN, KNOWLEDGE, SIGNING_SECRET, BotProcess, conversation_ids, run_cli
+from tests.slack.harness import (
+    BOT_TOKEN,
+    KNOWLEDGE,
+    SIGNING_SECRET,
+    BotProcess,
+    conversation_ids,
+    get,
+    run_cli,
+)
 from tests.slack_standin import FakeSlackWebAPI, SlackPayload, deliver, dm_message, event_callback
 from tests.slack_standin.fixtures import free_port
 from tests.slack_standin.load import (
@@ -171,3 +179,24 @@ def test_sigterm_finishes_the_answers_already_acknowledged(tmp_path: Path) -> No
             stop(bot)
         answered = Counter(str(c.params.get("channel")) for c in api.calls("chat.postMessage") if c.ok)
     assert [answered[c] for c in channels] == [1] * len(channels)
+
+
+def test_without_its_database_the_bot_still_answers_and_health_says_so(tmp_path: Path) -> None:
+    port = free_port()
+    unreachable = f"postgresql+psycopg://bot@/postingbot?host={tmp_path}"  # no server listens there
+    with FakeSlackWebAPI() as api:
+        bot = started(replica(tmp_path / "bot", api, port, DATABASE_URL=unreachable), port)
+        try:
+            assert get(f"http://127.0.0.1:{port}/healthz") == (200, "ok\ndatabase: unreachable\n")
+            channels, payloads = questions(3)
+            url = f"http://127.0.0.1:{port}/slack/events"
+            assert all(deliver(url, payload, SIGNING_SECRET).status == 200 for payload in payloads)
+            retried = deliver(url, payloads[0], SIGNING_SECRET, retry_num=1)  # de-duplicated in memory
+            assert retried.status == 200
+            wait_for_answers(api, set(channels), timeout=20)
+            bot.wait_for_log("could not record the question")
+            time.sleep(1)
+            assert [answers_per_channel(api)[c] for c in channels] == [1, 1, 1]
+            assert "kept in memory only" in bot.log() and "de-duplicating in this process only" in bot.log()
+        finally:
+            stop(bot)
