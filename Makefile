@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check eval bench clean
+.PHONY: run test test-fast lint check eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The quick loop: everything but the end-to-end tests (processes, sockets), in seconds.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not e2e"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -135,6 +135,7 @@ def run(variant: str, train: Sequence[Pair], data: dict[str, list[Pair]]) -> tup
         knowledge = load_knowledge(directory)
         load_seconds = time.perf_counter() - start
     matcher = knowledge.posting(POSTING_ID).matcher
+    assert isinstance(matcher, Matcher), "the loader builds the intent matcher this measures"
     threshold, val_accuracy = tune_threshold(predict(matcher, data["val"] + data["oos_val"]))
     latencies: list[float] = []
     test = predict(matcher, data["test"], latencies)

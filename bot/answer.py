@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from bot.knowledge.loader import CompiledIntent, Knowledge, PostingKnowledge
 from bot.knowledge.schema import Messages
 from bot.knowledge.templates import MissingFact, parse
 from bot.matcher import Candidate
 
+# What a reply did with a question: the one definition; the question log adds a recruiter's handoff.
 Outcome = Literal["answered", "did_you_mean", "out_of_scope"]
+RecordedOutcome = Literal[Outcome, "handed_off"]
+RECORDED_OUTCOMES: tuple[RecordedOutcome, ...] = get_args(RecordedOutcome)
 
 # Where one message holds several questions: sentence ends, semicolons, and joining words that start a new
 # clause. A split is only kept when its pieces answer different intents confidently.

@@ -16,7 +16,8 @@ from bot.answer import Reply, answer
 from bot.evaluate import Case
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import MatchSettings
-from bot.matcher import Candidate, Matcher
+from bot.matcher import Candidate
+from bot.ranking import Ranker
 
 THRESHOLDS = tuple(round(0.10 + 0.01 * i, 2) for i in range(61))  # 0.10 .. 0.70
 MARGINS = tuple(round(0.01 * i, 2) for i in range(11))  # 0.00 .. 0.10
@@ -39,10 +40,10 @@ class Setting:
     plateau: float  # width of the threshold range around `threshold` that is worth as much
 
 
-class _Memo(Matcher):
-    """The knowledge's matcher with each question ranked once: matching doesn't depend on the settings."""
+class _Memo:
+    """A Ranker that ranks each question once through `inner`: matching doesn't depend on the settings."""
 
-    def __init__(self, inner: Matcher) -> None:  # shares the inner matcher's index; builds nothing
+    def __init__(self, inner: Ranker) -> None:
         self._inner = inner
         self._seen: dict[tuple[str, int], list[Candidate]] = {}
 
@@ -51,6 +52,9 @@ class _Memo(Matcher):
         if key not in self._seen:
             self._seen[key] = self._inner.rank(question, limit)
         return self._seen[key]
+
+    def features(self, text: str) -> list[str]:
+        return self._inner.features(text)
 
 
 def worth(case: Case, reply: Reply) -> float:

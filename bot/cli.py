@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import math
 import os
 import sys
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot.answer import answer
 from bot.knowledge.loader import INTENTS_FILE, Knowledge, KnowledgeError, load_knowledge
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -35,10 +35,14 @@ class CliError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args))
+        # Every command reads the settings (environment, then .env) once, the same way: a bad one is
+        # refused before anything runs, and KNOWLEDGE_DIR in .env counts for `check` as for `run`.
+        settings = _settings()
+        configure_logging(settings.log_level)
+        return int(args.handler(args, settings))
     except CliError as exc:
         print(f"posting-bot: {exc}", file=sys.stderr)
         return exc.code
@@ -50,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="posting-bot", description="Answers job candidates' questions about a job posting."
     )
@@ -109,20 +113,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _knowledge_dir(args: argparse.Namespace) -> Path:
-    if args.knowledge is not None:
-        return Path(args.knowledge)
-    return Path(os.environ.get("KNOWLEDGE_DIR") or "knowledge")
+def _knowledge_dir(args: argparse.Namespace, settings: Settings) -> Path:
+    """--knowledge, else KNOWLEDGE_DIR (from the environment or .env), else ./knowledge."""
+    return Path(args.knowledge) if args.knowledge is not None else settings.knowledge_dir
 
 
-def _load(args: argparse.Namespace) -> Knowledge:
-    return _loaded(args, load_knowledge)
+def _load(args: argparse.Namespace, settings: Settings) -> Knowledge:
+    return _loaded(args, settings, load_knowledge)
 
 
-def _loaded(args: argparse.Namespace, load: Callable[[Path], _K]) -> _K:
+def _loaded(args: argparse.Namespace, settings: Settings, load: Callable[[Path], _K]) -> _K:
     """`load(directory)`, or every problem printed and a CliError: with broken knowledge at the start,
     there is nothing good to fall back on."""
-    directory = _knowledge_dir(args)
+    directory = _knowledge_dir(args, settings)
     if not directory.is_dir():
         raise CliError(f"knowledge directory not found: {directory}")
     try:
@@ -142,9 +145,9 @@ def _posting(knowledge: Knowledge, posting_id: str | None) -> str:
         raise CliError(str(exc.args[0])) from exc
 
 
-def _ask(args: argparse.Namespace) -> int:
-    knowledge = _load(args)
-    pick = _router(knowledge, args.posting)
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    knowledge = _load(args, settings)
+    pick = _router(knowledge, args.posting, settings)
     if args.question == "-":
         # One process for many questions: one JSON object per non-empty input line. Always JSON, with or
         # without --json: a plain-text reply can span lines, and callers pair outputs with inputs by line.
@@ -165,7 +168,7 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _router(knowledge: Knowledge, posting: str | None) -> Callable[[str], str]:
+def _router(knowledge: Knowledge, posting: str | None, settings: Settings) -> Callable[[str], str]:
     """Which posting answers a question: --posting, the only one, else the role the question names or
     DEFAULT_POSTING (CliError when neither settles it)."""
     if posting is not None or len(knowledge.postings) == 1:
@@ -173,7 +176,7 @@ def _router(knowledge: Knowledge, posting: str | None) -> Callable[[str], str]:
         return lambda question: posting_id
     from bot.routing import route
 
-    default = _default_posting(knowledge, _settings())
+    default = _default_posting(knowledge, settings)
 
     def pick(question: str) -> str:
         routed = route(knowledge, question, default_posting=default)
@@ -209,8 +212,8 @@ def _print_reply(knowledge: Knowledge, question: str, posting_id: str, as_json: 
         print(reply.text, flush=True)
 
 
-def _check(args: argparse.Namespace) -> int:
-    directory = _knowledge_dir(args)
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    directory = _knowledge_dir(args, settings)
     try:
         knowledge = load_knowledge(directory, near_duplicates=True)
     except KnowledgeError as exc:
@@ -224,10 +227,10 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval(args: argparse.Namespace) -> int:
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluate import CasesError, evaluate, format_report, load_cases
 
-    knowledge = _load(args)
+    knowledge = _load(args, settings)
     posting_id = _posting(knowledge, args.posting)
     if not args.cases.is_file():
         raise CliError(f"cases file not found: {args.cases}")
@@ -271,13 +274,11 @@ def _tune(args: argparse.Namespace, knowledge: Knowledge, cases: list[Case], pos
     return 0
 
 
-def _chat(args: argparse.Namespace) -> int:
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.chat import chat
     from bot.store import Store, StoreError
 
-    settings = _settings()
-    _log_to_stderr(settings.log_level)
-    live = _live(args)
+    live = _live(args, settings)
     posting_id = _posting(live.current, args.posting) if args.posting is not None else None
     default = _default_posting(live.current, settings)
     store = None
@@ -291,40 +292,29 @@ def _chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def _live(args: argparse.Namespace) -> LiveKnowledge:
+def _live(args: argparse.Namespace, settings: Settings) -> LiveKnowledge:
     """The knowledge a long-running command answers from, reloaded as it is edited."""
     from bot.knowledge.reload import LiveKnowledge
 
-    return _loaded(args, LiveKnowledge)
+    return _loaded(args, settings, LiveKnowledge)
 
 
-def _log_to_stderr(level: str) -> None:
-    """Reloads and store problems show on stderr, apart from the conversation on stdout."""
-    logging.basicConfig(
-        level=logging.getLevelNamesMapping().get(level.upper(), logging.INFO),
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # one line per file event is noise here
-
-
-def _report(args: argparse.Namespace) -> int:
+def _report(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
     from bot.database import Database
-    from bot.report import build_report, format_report
-    from bot.store import DAY, Records, Store, StoreError
+    from bot.report import ReportError, build_report, format_report, question_report
+    from bot.store import Records, Store, StoreError
 
     if not (args.since > 0 and math.isfinite(args.since)):
         raise CliError("--since must be a positive number of days")
-    settings = _settings()
     try:
         database = Database(f"sqlite:///{args.database}" if args.database else settings.database())
     except StoreError as exc:
         raise CliError(f"DATABASE_URL: {exc}") from exc
     knowledge = None
     try:
-        knowledge = load_knowledge(_knowledge_dir(args))
+        knowledge = load_knowledge(_knowledge_dir(args, settings))
     except KnowledgeError as exc:
         print(
             f"posting-bot: the knowledge has {len(exc.problems)} problem(s) (see posting-bot check); "
@@ -332,35 +322,32 @@ def _report(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     now = time.time()
-    records = Records([], [], [])
     path = database.path
     if path is not None and path.exists() and not path.is_file():
         raise CliError(f"the question log {path} is not a file (DATABASE_PATH names a SQLite file)")
     if path is None or path.is_file():
+        store = Store(database, None, settings.retention_days)
         try:
-            records = Store(database, None, settings.retention_days).read(now - args.since * DAY)
-        except StoreError as exc:
+            report = question_report(store, knowledge, args.since, now)
+        except ReportError as exc:
             raise CliError(f"cannot read the question log {database.where}: {exc}") from exc
     else:
         print(f"posting-bot: no question log at {path} yet: nothing has been recorded", file=sys.stderr)
-    report = build_report(records, knowledge, args.since, now)
+        report = build_report(Records([], [], []), knowledge, args.since, now)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
-    settings = _settings()
-    if args.knowledge is None:
-        args.knowledge = settings.knowledge_dir  # KNOWLEDGE_DIR may come from .env
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.or_chat and not settings.slack_configured:
         print("No SLACK_BOT_TOKEN configured: starting the terminal chat instead.", file=sys.stderr)
         args.posting, args.record = None, False  # DEFAULT_POSTING routes, as in Slack
-        return _chat(args)
+        return _chat(args, settings)
 
     from bot.slack.runner import ConfigError, run
 
     try:
-        run(settings, _live(args))
+        run(settings, _live(args, settings))
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
     return 0

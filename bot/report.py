@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.answer import answer
+from bot.answer import RECORDED_OUTCOMES, answer
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Posting
 from bot.matcher import stem
-from bot.store import DAY, OUTCOMES, HandoffRecord, QuestionRecord, Records
+from bot.store import DAY, HandoffRecord, QuestionLog, QuestionRecord, Records, StoreError
 from bot.text import tokens
 
 CLUSTER_CUTOFF = 75  # mean of token set and token sort ratio (0-100) to join a group's first question
@@ -51,6 +51,25 @@ class Cluster:
     suggestion: str | None  # the nearest intent sharing a topic word with the questions
     score: float  # the nearest intent's mean confidence over the cluster's questions
     now_answered: list[str]  # intents the current knowledge answers the first example with
+
+
+class ReportError(Exception):
+    """The question log can't be read; the message says why."""
+
+
+def question_report(
+    store: QuestionLog, knowledge: Knowledge | None, since_days: float, now: float | None = None
+) -> dict[str, Any]:
+    """The report on the last `since_days` of `store`: the one builder behind the CLI and `/posting report`.
+
+    Raises ReportError when the question log can't be read.
+    """
+    now = time.time() if now is None else now
+    try:
+        records = store.read(now - since_days * DAY)
+    except StoreError as exc:  # the driver's errors arrive wrapped: bot.database
+        raise ReportError(str(exc)) from exc
+    return build_report(records, knowledge, since_days, now)
 
 
 def build_report(
@@ -94,7 +113,7 @@ def _figures(questions: Sequence[QuestionRecord], handoffs: Sequence[HandoffReco
     return {
         "questions": total,
         "candidates": len({q.user_hash for q in questions if q.user_hash}),
-        "outcomes": {outcome: outcomes[outcome] for outcome in OUTCOMES},
+        "outcomes": {outcome: outcomes[outcome] for outcome in RECORDED_OUTCOMES},
         "answered_rate": _rate(outcomes["answered"] + outcomes["handed_off"], total),
         "did_you_mean_rate": _rate(outcomes["did_you_mean"], total),
         "out_of_scope_rate": _rate(outcomes["out_of_scope"], total),

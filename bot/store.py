@@ -19,20 +19,18 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.answer import Reply
+from bot.answer import RecordedOutcome, Reply
 from bot.database import Database, StoreError, url_for
 
-__all__ = ["DAY", "OUTCOMES", "Outcome", "QuestionLog", "Records", "Store", "StoreError", "hash_user"]
+__all__ = ["DAY", "QuestionLog", "Records", "Store", "StoreError", "hash_user"]
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["answered", "did_you_mean", "out_of_scope", "handed_off"]
-OUTCOMES: tuple[Outcome, ...] = ("answered", "did_you_mean", "out_of_scope", "handed_off")
 
 DAY = 86_400.0
 PURGE_EVERY = 3_600.0
@@ -88,7 +86,7 @@ class QuestionRecord:
     missing: tuple[str, ...]
     top_intent: str | None
     confidence: float
-    outcome: Outcome
+    outcome: RecordedOutcome  # checked here, not by an SQL CHECK: a new outcome needs no migration
     user_hash: str | None
 
 
@@ -180,7 +178,7 @@ class Store:
     ) -> bool:
         """Log one answered (or unanswered) question; `handed_off` when it also went to a recruiter. A
         question already logged for `event_id` (its answer was redelivered) is not logged again."""
-        outcome: str = "handed_off" if handed_off else reply.outcome
+        outcome: RecordedOutcome = "handed_off" if handed_off else reply.outcome
         row = {
             "at": self._clock(),
             "surface": surface,

@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import KNOWLEDGE, ROOT
-from tests.fixtures.kb import run_cli
+from tests.environment import run_cli
+
+pytestmark = pytest.mark.e2e
 
 FLOORS = {
     "holdout-questions.yaml": {"in_scope_accuracy": 0.90, "oos_recall": 0.90},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -455,3 +456,22 @@ def test_a_message_naming_an_absent_fact_falls_back_to_the_built_in_wording(tmp_
     assert reply.outcome == "out_of_scope"
     assert reply.text.startswith("I couldn't find an answer to that in the Developer posting at Acme.")
     assert "{" not in reply.text
+
+
+# ---- the limit on how much of a message is matched ---------------------------------------------------
+
+
+def test_only_the_first_max_question_chars_of_a_message_are_matched(bundled: Knowledge) -> None:
+    question = "what's the salary range? and is relocation covered?"
+    assert ask(bundled, question).intents == ["salary", "relocation"]  # both questions, uncut
+    cut_at = question.index(" and") + 1
+    settings = bundled.settings.model_copy(update={"max_question_chars": cut_at})
+    short = dataclasses.replace(bundled, settings=settings)
+
+    reply = ask(short, question)
+
+    # The relocation question lies past the cut: only the salary one is answered, and the reply still
+    # carries the whole question as it was asked.
+    assert reply.intents == ["salary"]
+    assert reply.question == question
+    assert SALARY_RANGE in reply.text

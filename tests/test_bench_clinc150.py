@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.clinc150 import OOS, Prediction, tune_threshold
 from tests.conftest import ROOT
+from tests.environment import clean_env
+
+pytestmark = pytest.mark.e2e
 
 INTENTS = ["weather", "alarm", "transfer", "recipe", "timer"]
 TOPIC = {
@@ -45,7 +49,7 @@ def write_dataset(path: Path) -> Path:
 
 
 def run_bench(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = clean_env(PYTHONPATH=str(ROOT))
     return subprocess.run(
         [sys.executable, "-m", "bench.clinc150", *map(str, args)],
         capture_output=True,

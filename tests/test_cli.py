@@ -12,16 +12,18 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import KNOWLEDGE, SHARED
+from tests.conftest import KNOWLEDGE, SHARED, require_shared
+from tests.environment import run_cli
 from tests.fixtures.kb import (
     AMBIGUOUS,
     AMBIGUOUS_POSTING,
     MINIMAL_POSTING,
     SALARY_RANGE,
     line_of,
-    run_cli,
     write_knowledge,
 )
+
+pytestmark = pytest.mark.e2e
 
 POSTING_ID = "pinterest-backend-engineer"
 DEV_SET = SHARED / "eval" / "posting-questions-dev.yaml"
@@ -357,8 +359,7 @@ FLOORS = {"in_scope_accuracy": 0.97, "oos_recall": 0.95, "multi_fully_answered":
 
 @pytest.fixture(scope="module")
 def dev_figures() -> dict[str, Any]:
-    if not DEV_SET.is_file():
-        pytest.skip(f"the shared development set is not present at {DEV_SET}")
+    require_shared(DEV_SET)
     result = run_cli("eval", "--knowledge", KNOWLEDGE, "--json", DEV_SET)
     assert result.returncode == 0, result.stderr
     figures: dict[str, Any] = json.loads(result.stdout)
@@ -377,8 +378,7 @@ def test_accuracy_floor_on_the_dev_set(dev_figures: dict[str, Any], figure: str,
 
 def test_dev_set_is_read_not_copied() -> None:
     # The floor test reads the set from ../shared at test time; nothing under tests/ holds its questions.
-    if not DEV_SET.is_file():
-        pytest.skip(f"the shared development set is not present at {DEV_SET}")
+    require_shared(DEV_SET)
     here = Path(__file__).parent
     files = sorted([*here.rglob("*.py"), *here.rglob("*.yaml")])
     ours = "\n".join(p.read_text(encoding="utf-8").lower() for p in files)

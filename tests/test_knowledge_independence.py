@@ -14,7 +14,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from bot.text import normalize
-from tests.conftest import KNOWLEDGE, SHARED
+from tests.conftest import KNOWLEDGE, SHARED, require_shared
 
 NEAR_COPY = 90  # rapidfuzz ratio at or above which an example counts as a copy
 
@@ -28,8 +28,7 @@ def _examples() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("labelled", LABELLED_SETS, ids=lambda p: p.name)
 def test_no_example_copies_a_labelled_question(labelled: Path) -> None:
-    if not labelled.is_file():
-        pytest.skip(f"{labelled} is not present")
+    require_shared(labelled)
     questions = {normalize(case["question"]) for case in yaml.safe_load(labelled.read_text(encoding="utf-8"))}
     copies = [
         (intent, example, question)
@@ -38,3 +37,15 @@ def test_no_example_copies_a_labelled_question(labelled: Path) -> None:
         if fuzz.ratio(normalize(example), question) >= NEAR_COPY
     ]
     assert copies == [], f"examples copying {labelled.name}: {copies}"
+
+
+def test_a_missing_shared_set_skips_locally_but_fails_under_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "shared" / "eval" / "posting-questions-dev.yaml"
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        require_shared(missing)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must provide it"):
+        require_shared(missing)

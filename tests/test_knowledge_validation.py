@@ -13,7 +13,8 @@ import pytest
 
 from bot.knowledge.loader import load_knowledge
 from tests.conftest import KNOWLEDGE
-from tests.fixtures.kb import MINIMAL_INTENTS, MINIMAL_POSTING, line_of, problems, run_cli, write_knowledge
+from tests.environment import run_cli
+from tests.fixtures.kb import MINIMAL_INTENTS, MINIMAL_POSTING, line_of, problems, write_knowledge
 
 PROBLEM_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<message>.+)$")
 
@@ -337,6 +338,7 @@ def test_every_problem_is_reported_at_once(broken: Path) -> None:
     assert_all_reported(problems(broken), broken)
 
 
+@pytest.mark.e2e
 def test_check_exits_1_with_one_path_line_message_per_problem(broken: Path) -> None:
     result = run_cli("check", "--knowledge", broken)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -344,6 +346,7 @@ def test_check_exits_1_with_one_path_line_message_per_problem(broken: Path) -> N
     assert_all_reported(result.stdout.splitlines(), broken)
 
 
+@pytest.mark.e2e
 def test_check_passes_on_the_bundled_knowledge() -> None:
     result = run_cli("check", "--knowledge", KNOWLEDGE)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -351,12 +354,14 @@ def test_check_passes_on_the_bundled_knowledge() -> None:
     assert not any(PROBLEM_LINE.match(line) for line in result.stdout.splitlines())
 
 
+@pytest.mark.e2e
 def test_check_uses_knowledge_dir_from_the_environment(broken: Path) -> None:
     result = run_cli("check", env={"KNOWLEDGE_DIR": str(broken)})
     assert result.returncode == 1
     assert_all_reported(result.stdout.splitlines(), broken)
 
 
+@pytest.mark.e2e
 def test_check_on_a_missing_directory(tmp_path: Path) -> None:
     result = run_cli("check", "--knowledge", tmp_path / "nowhere")
     assert result.returncode == 1

@@ -11,7 +11,8 @@ import pytest
 
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.settings_file import SettingsEditError, edit_settings
-from tests.fixtures.kb import copy_bundled, run_cli
+from tests.environment import run_cli
+from tests.fixtures.kb import copy_bundled
 
 # Questions written for this test (not taken from any labelled set), about the bundled posting.
 CASES = """\
@@ -58,6 +59,7 @@ def with_value(line: str, key: str, value: float) -> str:
     return re.sub(rf"^(  {key}: )[0-9.]+", rf"\g<1>{value:.2f}", line)
 
 
+@pytest.mark.e2e
 def test_tune_prints_the_candidates_and_the_pick_and_changes_nothing(knowledge: Path, cases: Path) -> None:
     before = (knowledge / "intents.yaml").read_bytes()
     result = run_cli("eval", "--knowledge", knowledge, "--tune", cases)
@@ -72,6 +74,7 @@ def test_tune_prints_the_candidates_and_the_pick_and_changes_nothing(knowledge: 
     assert (knowledge / "intents.yaml").read_bytes() == before
 
 
+@pytest.mark.e2e
 def test_tune_write_edits_only_the_two_settings_lines(knowledge: Path, cases: Path) -> None:
     before = (knowledge / "intents.yaml").read_text(encoding="utf-8").splitlines()
     result = run_cli("eval", "--knowledge", knowledge, "--tune", "--write", cases)
@@ -88,6 +91,7 @@ def test_tune_write_edits_only_the_two_settings_lines(knowledge: Path, cases: Pa
     assert figures["in_scope_accuracy"] >= 0.9 and figures["oos_recall"] == 1.0
 
 
+@pytest.mark.e2e
 def test_tune_json_has_the_pick_and_every_candidate(knowledge: Path, cases: Path) -> None:
     result = run_cli("eval", "--knowledge", knowledge, "--tune", "--json", cases)
     assert result.returncode == 0, result.stderr
@@ -97,6 +101,7 @@ def test_tune_json_has_the_pick_and_every_candidate(knowledge: Path, cases: Path
     assert {c["margin"] for c in report["candidates"]} == {round(0.01 * i, 2) for i in range(11)}
 
 
+@pytest.mark.e2e
 def test_write_without_tune_is_a_usage_error(knowledge: Path, cases: Path) -> None:
     result = run_cli("eval", "--knowledge", knowledge, "--write", cases)
     assert result.returncode == 2

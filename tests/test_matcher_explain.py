@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.fixtures.kb import MINIMAL_POSTING, line_of, run_cli, write_knowledge
+import pytest
+
+from tests.environment import run_cli
+from tests.fixtures.kb import MINIMAL_POSTING, line_of, write_knowledge
+
+pytestmark = pytest.mark.e2e
 
 INTENTS = """\
 intents:

@@ -10,14 +10,14 @@ import re
 
 import pytest
 
-from bot.cli import _parser
+from bot.cli import build_parser
 from tests.conftest import ROOT
 
 README = ROOT / "README.md"
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
-    parser = _parser()
+    parser = build_parser()
     actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     assert len(actions) == 1, "posting-bot should have exactly one set of subcommands"
     return dict(actions[0].choices)

@@ -15,8 +15,12 @@ from bot.answer import answer
 from bot.knowledge.loader import KnowledgeError
 from bot.knowledge.reload import LiveKnowledge
 from bot.knowledge.yaml_source import Problem
-from tests.fixtures.kb import SALARY_RANGE, copy_bundled, line_of, run_cli
+from tests.environment import run_cli
+from tests.fixtures.kb import SALARY_RANGE, copy_bundled, line_of
 from tests.fixtures.recruiter import EXAMPLE, SEED, ChatProcess, multi_posting_knowledge, wait_for
+
+# Every test here waits on a real file watcher or a process.
+pytestmark = pytest.mark.e2e
 
 SALARY = "what's the salary range?"
 

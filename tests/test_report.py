@@ -13,7 +13,10 @@ import pytest
 from bot.answer import Reply, answer
 from bot.knowledge.loader import load_knowledge
 from bot.store import DAY, Store
-from tests.fixtures.kb import run_cli, write_knowledge
+from tests.environment import run_cli
+from tests.fixtures.kb import write_knowledge
+
+pytestmark = pytest.mark.e2e
 
 KEY = b"report-test-key"
 

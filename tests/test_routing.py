@@ -12,7 +12,8 @@ import pytest
 
 from bot.knowledge.loader import load_knowledge
 from bot.routing import ASK_TEXT, route
-from tests.fixtures.kb import SALARY_RANGE, line_of, run_cli
+from tests.environment import run_cli
+from tests.fixtures.kb import SALARY_RANGE, line_of
 from tests.fixtures.recruiter import EXAMPLE, EXAMPLE_CHANNEL, SEED, ChatProcess, multi_posting_knowledge
 
 EXAMPLE_SALARY = "$95,000\u2013$140,000 USD"
@@ -33,6 +34,7 @@ def ask(knowledge: Path, question: str, *options: str, env: dict[str, str] | Non
 # ---- by the role a question names ----------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("question", "posting", "says"),
     [
@@ -66,6 +68,7 @@ def test_a_shared_word_alone_names_no_role(knowledge: Path) -> None:
 # ---- by asking, or by DEFAULT_POSTING --------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_an_unrouted_question_asks_which_role_then_answers_it(knowledge: Path) -> None:
     with ChatProcess("--knowledge", knowledge) as chat:
         asked = chat.ask("is relocation covered?", "(type a number)")
@@ -81,6 +84,7 @@ def test_an_unrouted_question_asks_which_role_then_answers_it(knowledge: Path) -
     assert chat.process.returncode == 0, chat.stderr
 
 
+@pytest.mark.e2e
 def test_ask_without_a_route_or_default_is_a_clear_error(knowledge: Path) -> None:
     result = run_cli("ask", "--knowledge", knowledge, "is relocation covered?")
     assert result.returncode == 2
@@ -89,6 +93,7 @@ def test_ask_without_a_route_or_default_is_a_clear_error(knowledge: Path) -> Non
     assert "--posting" in result.stderr and SEED in result.stderr and EXAMPLE in result.stderr
 
 
+@pytest.mark.e2e
 def test_ask_from_stdin_reports_an_unrouted_line_and_answers_the_rest(knowledge: Path) -> None:
     questions = ["salary for the data engineer role?", "is relocation covered?", "backend engineer salary"]
     result = run_cli("ask", "--knowledge", knowledge, "-", stdin="\n".join(questions) + "\n")
@@ -99,6 +104,7 @@ def test_ask_from_stdin_reports_an_unrouted_line_and_answers_the_rest(knowledge:
     assert "--posting" in lines[1]["error"] and "posting" not in lines[1]
 
 
+@pytest.mark.e2e
 def test_default_posting_answers_what_names_no_role(knowledge: Path) -> None:
     reply = ask(knowledge, "is relocation covered?", env={"DEFAULT_POSTING": EXAMPLE})
     assert reply["posting"] == EXAMPLE
@@ -107,12 +113,14 @@ def test_default_posting_answers_what_names_no_role(knowledge: Path) -> None:
     assert ask(knowledge, "backend engineer salary", env={"DEFAULT_POSTING": EXAMPLE})["posting"] == SEED
 
 
+@pytest.mark.e2e
 def test_an_unknown_default_posting_is_a_clear_error(knowledge: Path) -> None:
     result = run_cli("ask", "--knowledge", knowledge, "relocation?", env={"DEFAULT_POSTING": "nope"})
     assert result.returncode == 2
     assert "DEFAULT_POSTING" in result.stderr and "nope" in result.stderr
 
 
+@pytest.mark.e2e
 def test_explicit_posting_beats_routing(knowledge: Path) -> None:
     reply = ask(knowledge, "salary for the data engineer role?", "--posting", SEED)
     assert reply["posting"] == SEED and SALARY_RANGE in reply["text"]
@@ -141,6 +149,7 @@ def test_one_posting_needs_no_routing(tmp_path: Path) -> None:
 # ---- each posting's own answers and intents --------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_posting_overrides_a_shared_answer(knowledge: Path) -> None:
     example = ask(knowledge, "what skills do I need?", "--posting", EXAMPLE)
     seed = ask(knowledge, "what skills do I need?", "--posting", SEED)
@@ -149,6 +158,7 @@ def test_a_posting_overrides_a_shared_answer(knowledge: Path) -> None:
     assert "common technologies for RESTful APIs" in seed["text"]  # the shared answer
 
 
+@pytest.mark.e2e
 def test_an_extra_intent_belongs_to_its_posting_only(knowledge: Path) -> None:
     example = ask(knowledge, "is there an on-call rotation?", "--posting", EXAMPLE)
     assert example["intents"] == ["on_call"]
@@ -158,6 +168,7 @@ def test_an_extra_intent_belongs_to_its_posting_only(knowledge: Path) -> None:
     assert all(c["intent"] != "on_call" for c in seed["candidates"])
 
 
+@pytest.mark.e2e
 def test_eval_runs_per_posting(knowledge: Path, tmp_path: Path) -> None:
     cases = tmp_path / "cases.yaml"
     cases.write_text("- {question: 'will I be on call?', expect: on_call}\n", encoding="utf-8")
@@ -173,12 +184,14 @@ def test_eval_runs_per_posting(knowledge: Path, tmp_path: Path) -> None:
 # ---- check ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_check_validates_every_posting(knowledge: Path) -> None:
     result = run_cli("check", "--knowledge", knowledge)
     assert result.returncode == 0, result.stdout
     assert f"2 posting(s): {EXAMPLE}, {SEED}" in result.stdout
 
 
+@pytest.mark.e2e
 def test_check_rejects_a_channel_tied_to_two_postings(knowledge: Path) -> None:
     seed = knowledge / "postings" / f"{SEED}.yaml"
     text = seed.read_text(encoding="utf-8") + f"channels: [C0BACKEND, {EXAMPLE_CHANNEL}]\n"
@@ -191,6 +204,7 @@ def test_check_rejects_a_channel_tied_to_two_postings(knowledge: Path) -> None:
     )
 
 
+@pytest.mark.e2e
 def test_check_rejects_a_duplicate_posting_id(knowledge: Path) -> None:
     original = knowledge / "postings" / f"{EXAMPLE}.yaml"
     twin = knowledge / "postings" / f"{EXAMPLE}.yml"
@@ -201,6 +215,7 @@ def test_check_rejects_a_duplicate_posting_id(knowledge: Path) -> None:
     assert f"{twin}:{line}: posting id '{EXAMPLE}' is also used by '{original.name}'" in result.stdout
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("addition", "message"),
     [

@@ -24,6 +24,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.webhook import WebhookClient
 
+from bot.slack.app import ListenerPool
 from tests.slack_standin import (
     BOT_ID,
     BOT_USER_ID,
@@ -44,6 +45,8 @@ from tests.slack_standin import (
     signed_headers,
     slash_command,
 )
+
+pytestmark = pytest.mark.e2e
 
 SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-standin-test"
@@ -265,9 +268,9 @@ def test_wait_for_connection_and_ack_fail_clearly(socket_mode_server: FakeSocket
         socket_mode_server.wait_for_ack("nope", timeout=0.2)
 
 
-def _echo_app(client: WebClient) -> App:
+def _echo_app(client: WebClient, listeners: ListenerPool | None = None) -> App:
     """A tiny Bolt app exercising each kind of payload the builders make."""
-    app = App(client=client, signing_secret=SECRET)
+    app = App(client=client, signing_secret=SECRET, listener_executor=listeners or ListenerPool())
 
     @app.event("message")
     def on_message(event: dict[str, Any], say: Say) -> None:
@@ -328,9 +331,15 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
-def bolt_http_url(client: WebClient) -> Iterator[str]:
+def listeners() -> ListenerPool:
+    return ListenerPool()
+
+
+@pytest.fixture
+def bolt_http_url(client: WebClient, listeners: ListenerPool) -> Iterator[str]:
     """The echo app served over real HTTP at /slack/events, as in HTTP mode."""
-    server = make_server("127.0.0.1", 0, SlackRequestHandler(_echo_app(client)), handler_class=_QuietHandler)
+    handler = SlackRequestHandler(_echo_app(client, listeners))
+    server = make_server("127.0.0.1", 0, handler, handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/slack/events"
@@ -371,7 +380,9 @@ def test_signed_deliveries_reach_bolt_over_http(slack_api: FakeSlackWebAPI, bolt
     assert slack_api.wait_for_response("click")[0].params["text"] == "clicked: yes"
 
 
-def test_bolt_ignores_its_own_bot_message(slack_api: FakeSlackWebAPI, bolt_http_url: str) -> None:
+def test_bolt_ignores_its_own_bot_message(
+    slack_api: FakeSlackWebAPI, bolt_http_url: str, listeners: ListenerPool
+) -> None:
     own = bot_message("my own reply", bot_id=BOT_ID, bot_user_id=BOT_USER_ID)
     other = bot_message("another bot")
     assert deliver(bolt_http_url, event_callback(own), SECRET).status == 200
@@ -379,7 +390,7 @@ def test_bolt_ignores_its_own_bot_message(slack_api: FakeSlackWebAPI, bolt_http_
 
     [reply] = slack_api.wait_for("chat.postMessage")
     assert reply.params["text"] == "message: another bot"
-    time.sleep(0.2)  # a reply to the bot's own message would have arrived by now
+    assert listeners.wait_idle(timeout=5)  # every listener either delivery started has finished
     assert len(slack_api.calls("chat.postMessage")) == 1
 
 

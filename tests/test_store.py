@@ -18,7 +18,8 @@ from bot.answer import answer
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.store import DAY, Store, hash_user
 from tests.conftest import KNOWLEDGE
-from tests.fixtures.kb import SALARY_RANGE, run_cli
+from tests.environment import run_cli
+from tests.fixtures.kb import SALARY_RANGE
 from tests.fixtures.recruiter import read_only
 
 KEY = b"test-hash-key"
@@ -181,6 +182,7 @@ def test_a_path_that_cannot_hold_a_database_is_logged(
     assert "could not record the question" in caplog.text
 
 
+@pytest.mark.e2e
 def test_a_read_only_database_does_not_stop_answers(tmp_path: Path, knowledge: Knowledge) -> None:
     path = tmp_path / "log.sqlite3"
     Store(path, KEY).record_reply(answer(knowledge, "relocation?"), USER, "dm")  # an existing log
@@ -196,6 +198,7 @@ def test_a_read_only_database_does_not_stop_answers(tmp_path: Path, knowledge: K
     assert rows(path, "SELECT question FROM questions") == [("relocation?",)]
 
 
+@pytest.mark.e2e
 def test_a_locked_database_does_not_stop_answers(tmp_path: Path) -> None:
     path = tmp_path / "log.sqlite3"
     env = {"DATABASE_PATH": str(path)}
@@ -213,6 +216,7 @@ def test_a_locked_database_does_not_stop_answers(tmp_path: Path) -> None:
     assert rows(path, "SELECT question, surface FROM questions") == [("relocation?", "chat")]
 
 
+@pytest.mark.e2e
 def test_chat_records_only_when_asked_to(tmp_path: Path) -> None:
     path = tmp_path / "log.sqlite3"
     env = {"DATABASE_PATH": str(path)}
@@ -254,6 +258,7 @@ def legacy_database(path: Path) -> None:
         conn.commit()
 
 
+@pytest.mark.e2e
 def test_a_sqlite_log_from_before_migrations_upgrades_in_place(tmp_path: Path, knowledge: Knowledge) -> None:
     path = tmp_path / "log.sqlite3"
     legacy_database(path)

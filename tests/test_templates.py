@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from bot.knowledge.templates import MissingFact, TemplateError, lookup, parse
-from tests.fixtures.kb import MINIMAL_POSTING, line_of, problems, run_cli, write_knowledge
+from tests.environment import run_cli
+from tests.fixtures.kb import MINIMAL_POSTING, line_of, problems, write_knowledge
 
 FACTS: dict[str, Any] = {
     "title": "Developer",
@@ -245,6 +246,7 @@ SECRETS = {
 }
 
 
+@pytest.mark.e2e
 def test_check_rejects_every_escape_with_its_line_and_prints_no_secret(tmp_path: Path) -> None:
     intents = "intents:\n" + "".join(
         f"  - id: escape_{i}\n    examples: [question number {i}]\n    answer: {quoted(t)}\n"
@@ -295,6 +297,7 @@ PROBE_POSTING = textwrap.dedent(
 )
 
 
+@pytest.mark.e2e
 def test_no_template_prints_a_secret_from_the_environment(tmp_path: Path) -> None:
     directory = write_knowledge(tmp_path / "kb", LEGAL_PROBES, {"acme-dev.yaml": PROBE_POSTING})
     assert problems(directory) == []

@@ -9,7 +9,7 @@ from typing import Any
 from bot.knowledge.schema import MatchSettings, Posting
 from bot.knowledge.templates import Template
 from bot.knowledge.yaml_source import Problem
-from bot.matcher import Matcher
+from bot.ranking import Ranker
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class PostingKnowledge:
     posting: Posting
     facts: dict[str, Any]
     intents: dict[str, CompiledIntent]
-    matcher: Matcher
+    matcher: Ranker  # the intent matcher (`bot.matcher.Matcher`)
     # What the posting can answer, in the knowledge's order: intents whose facts it states, less small talk
     # and recruiter requests. Worked out once here, not per help or out-of-scope message.
     topics: tuple[str, ...] = ()

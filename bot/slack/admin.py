@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,12 +18,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.knowledge.reload import ProblemsCallback
 from bot.knowledge.yaml_source import Problem
-from bot.report import build_report, format_report
+from bot.report import ReportError, format_report, question_report
 from bot.slack.asked import Asked
 from bot.slack.blocks import Message, note_message, preformatted_message
 from bot.slack.delivery import send
 from bot.slack.services import Services
-from bot.store import DAY, StoreError, hash_user
+from bot.store import hash_user
 
 logger = logging.getLogger(__name__)
 
@@ -82,13 +81,11 @@ def _reload(services: Services) -> Message:
 def _report(services: Services, days: float) -> Message:
     if services.store is None:
         return note_message("This app keeps no question log, so there is nothing to report.")
-    now = time.time()
     try:
-        records = services.store.read(now - days * DAY)
-    except StoreError as exc:
+        report = question_report(services.store, services.knowledge(), days)
+    except ReportError as exc:
         logger.error("reading the question log %s for a report failed: %s", services.store.where, exc)
         return note_message(f"I couldn't read the question log just now ({exc}).")
-    report = build_report(records, services.knowledge(), days, now)
     return preformatted_message(f"Report for the last {days:g} days", format_report(report))
 
 

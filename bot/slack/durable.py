@@ -13,7 +13,6 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -100,25 +99,3 @@ class Redelivery:
                     self._app.dispatch(BoltRequest(body=delivery.body, mode="socket_mode"))
                 except Exception:
                     logger.exception("redelivering event %s failed", delivery.key)
-
-
-class BoundedExecutor(ThreadPoolExecutor):
-    """A thread pool whose queue holds at most `bound` waiting answers; past that, `submit` waits.
-
-    Waiting holds up the acknowledgement, which is what lets Slack (and the load balancer) slow down; what
-    was acknowledged is in the inbox either way.
-    """
-
-    def __init__(self, workers: int, bound: int, thread_name_prefix: str = "") -> None:
-        super().__init__(workers, thread_name_prefix=thread_name_prefix)
-        self._slots = threading.BoundedSemaphore(workers + bound)
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        self._slots.acquire()
-        try:
-            future = super().submit(fn, *args, **kwargs)
-        except BaseException:
-            self._slots.release()
-            raise
-        future.add_done_callback(lambda _: self._slots.release())
-        return future

@@ -57,7 +57,6 @@ class ConfigError(Exception):
 
 def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     """Serve the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT. Blocks."""
-    _configure_logging(settings.log_level)
     bot_token = _token(settings.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-", "a bot token")
     if bot_token is None:
         raise ConfigError("SLACK_BOT_TOKEN is not set (the bot token, xoxb-..., from OAuth & Permissions)")
@@ -103,7 +102,7 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
         store=store,
         reload=knowledge.reload,
     )
-    app = build_app(services, signing_secret, inbox)
+    app = build_app(services, signing_secret, inbox=inbox)
     # Edits to the knowledge go live while serving; a broken edit is posted to ADMIN_CHANNEL.
     knowledge.on_problems = problems_poster(client, settings.admin_channel)
     knowledge.start_watching()
@@ -175,19 +174,6 @@ def _check_posting(settings: Settings, knowledge: KnowledgeProvider) -> None:
         knowledge().posting(settings.default_posting)
     except KeyError as exc:
         raise ConfigError(f"DEFAULT_POSTING: {exc.args[0]}") from exc
-
-
-def _configure_logging(level: str) -> None:
-    known = logging.getLevelNamesMapping()
-    if level.upper() not in known:
-        raise ConfigError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, not {level!r}")
-    logging.basicConfig(
-        level=known[level.upper()],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-        force=True,
-    )
-    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # a line per file event is noise
 
 
 def _exit(signum: int, frame: FrameType | None) -> None:

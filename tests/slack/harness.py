@@ -1,7 +1,7 @@
 """Harness for end-to-end tests: `posting-bot run` as a subprocess, and reading what it posted.
 
-The process gets a clean environment (no developer SLACK_* variables, no proxies, no .env) plus what the
-test passes, and its log goes to a file the tests read.
+The process gets a clean environment (`tests.environment`: no developer SLACK_* variables, no proxies, no
+.env) plus what the test passes, and its log goes to a file the tests read.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import os
+import re
 import subprocess
 import sys
 import time
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from tests.conftest import ROOT
+from tests.environment import clean_env
 from tests.slack_standin import ApiCall, FakeSlackWebAPI
 from tests.slack_standin.fixtures import free_port
 
@@ -29,49 +30,20 @@ SIGNING_SECRET = "e2e-signing-secret"
 RECRUITER_CHANNEL = "C0RECRUIT"
 KNOWLEDGE = ROOT / "tests" / "slack" / "knowledge"
 
-_DROP = ("SLACK_", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
-_BOT_SETTINGS = (
-    "KNOWLEDGE_DIR",
-    "DEFAULT_POSTING",
-    "PORT",
-    "RECRUITER_CHANNEL",
-    "LOG_LEVEL",
-    "ADMIN_CHANNEL",
-)
 _no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def clean_env(**settings: str) -> dict[str, str]:
-    """This process's environment without Slack, proxy or bot settings, plus `settings`."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.upper().startswith(_DROP) and name not in _BOT_SETTINGS
-    }
-    env.update(settings)
-    return env
-
-
-def run_cli(args: list[str], cwd: Path, **settings: str) -> subprocess.CompletedProcess[str]:
-    """`posting-bot ARGS` to completion, with only `settings` configured."""
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=clean_env(**settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
-
-
 class BotProcess:
-    """A running `posting-bot run`. Use as a context manager; `log()` reads what it logged so far."""
+    """A running `posting-bot run`. Use as a context manager; `log()` reads what it logged so far.
+
+    It logs at DEBUG unless told otherwise: the most it can log is what the tests check for secrets, and
+    its "listeners idle" lines tell a test when every delivery so far was fully handled.
+    """
 
     def __init__(self, workdir: Path, **settings: str) -> None:
         self.workdir = workdir
         self.log_path = workdir / "posting-bot.log"
-        self.settings = settings
+        self.settings = {"LOG_LEVEL": "DEBUG", **settings}
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Self:
@@ -107,6 +79,16 @@ class BotProcess:
                 return log
             time.sleep(0.05)
         raise AssertionError(f"{text!r} not logged within {timeout}s; the log:\n{self.log()}")
+
+    def wait_idle_after(self, moment: float, timeout: float = 10) -> None:
+        """Block until the app logs that its listeners went idle after unix time `moment`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(float(at) >= moment for at in _IDLE.findall(self.log())):
+                return
+            self.assert_alive()
+            time.sleep(0.02)
+        raise AssertionError(f"listeners not idle after {moment} within {timeout}s; the log:\n{self.log()}")
 
     def assert_alive(self) -> None:
         assert self.process is not None
@@ -199,20 +181,25 @@ def conversation_ids(tag: str) -> Callable[[str], str]:
     return lambda prefix: f"{prefix}0{tag}{next(count):04d}"
 
 
+_IDLE = re.compile(r"listeners idle at (\d+\.\d+)")
 MARKER = "is relocation covered"
 MARKER_ANSWER = "Relocation assistance is not provided."
 
 
-def settle(api: FakeSlackWebAPI, channel: str, dm: Callable[[str, str], object]) -> list[ApiCall]:
-    """The app's posts in `channel` once it has caught up: a marker question sent last (`dm(text,
-    channel)`) is answered. The marker's own answer is left out, so a conversation the app ignored
-    settles to [].
+def settle(
+    process: BotProcess, api: FakeSlackWebAPI, channel: str, dm: Callable[[str, str], object]
+) -> list[ApiCall]:
+    """The app's posts in `channel` once every delivery so far was fully handled. The marker's own answer
+    is left out, so a conversation the app ignored settles to [].
+
+    A marker question sent last (`dm(text, channel)`) is answered while its listener is still running; the
+    app's listeners going idle after that moment means every earlier delivery's listener had finished too.
     """
     dm(MARKER, channel)
     in_channel = to_channel(channel)
-    api.wait_for(
+    [marker] = api.wait_for(
         "chat.postMessage", predicate=lambda c: in_channel(c) and c.params.get("text") == MARKER_ANSWER
     )
-    time.sleep(0.2)  # anything still queued for an earlier delivery lands in this grace period
+    process.wait_idle_after(marker.time)
     posts = api.calls("chat.postMessage")
     return [c for c in posts if in_channel(c) and c.params.get("text") != MARKER_ANSWER]

@@ -8,13 +8,16 @@ while the earlier one was not.
 from __future__ import annotations
 
 import re
+import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
+from bot.slack.server import MAX_BODY
 from tests.slack.harness import (
     BOT_TOKEN,
     KNOWLEDGE,
@@ -52,6 +55,8 @@ from tests.slack_standin import (
     url_verification,
 )
 
+pytestmark = pytest.mark.e2e
+
 fresh = conversation_ids("T")
 
 
@@ -73,7 +78,7 @@ class App:
         return self.api.wait_for("chat.postMessage", count, timeout, predicate=to_channel(channel))
 
     def settle(self, channel: str) -> list[ApiCall]:
-        return settle(self.api, channel, self.dm)
+        return settle(self.process, self.api, channel, self.dm)
 
 
 @pytest.fixture(scope="module")
@@ -434,3 +439,25 @@ def test_the_app_is_alive_at_the_end_and_never_logged_a_secret(app: App) -> None
     log = app.process.log()
     assert BOT_TOKEN not in log
     assert SIGNING_SECRET not in log
+
+
+def _status_for_headers_only(url: str, content_length: int) -> int:
+    """Send a POST's headers announcing `content_length` bytes, and none of the body: the status line."""
+    host, port = urlsplit(url).hostname or "", urlsplit(url).port or 80
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(
+            f"POST /slack/events HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {content_length}\r\nConnection: close\r\n\r\n".encode()
+        )
+        status_line = sock.makefile("rb").readline().decode()
+    return int(status_line.split()[1])
+
+
+def test_a_body_at_the_size_cap_is_refused_before_it_is_read(app: App) -> None:
+    # Refused on its announced length alone: the test never sends the body.
+    assert _status_for_headers_only(app.url, MAX_BODY) == 413
+    # One byte less is read, and then refused only because nobody signed it.
+    body = b"{}" + b" " * (MAX_BODY - 3)
+    result = post(f"{app.url}/slack/events", body, {"Content-Type": "application/json"})
+    assert result.status == 401
+    app.process.assert_alive()

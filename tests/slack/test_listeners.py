@@ -16,7 +16,6 @@ from slack_bolt import Ack, BoltContext
 from bot.answer import Reply
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.settings import Settings
-from bot.slack.app import web_client
 from bot.slack.buttons import ButtonValue
 from bot.slack.listeners.actions.feedback import feedback
 from bot.slack.listeners.actions.pick_intent import pick_intent
@@ -26,8 +25,9 @@ from bot.slack.listeners.commands.posting import posting_command
 from bot.slack.listeners.events.app_home_opened import app_home_opened
 from bot.slack.listeners.events.app_mention import app_mention
 from bot.slack.listeners.events.direct_message import direct_message
-from bot.slack.services import CONTEXT_KEY, Services, Surface
+from bot.slack.services import CONTEXT_KEY, Journal, Services, Surface
 from tests.slack.harness import KNOWLEDGE, RECRUITER_CHANNEL, action_ids, blocks_of, button, shown_text
+from tests.slack.in_process import make_services
 from tests.slack_standin import (
     BOT_USER_ID,
     CANDIDATE_ID,
@@ -75,19 +75,18 @@ def journal() -> RecordingJournal:
     return RecordingJournal()
 
 
-def make_services(
+def listener_services(
     api: FakeSlackWebAPI,
     knowledge: Callable[[], Knowledge],
-    journal: RecordingJournal,
+    journal: Journal,
     recruiter_channel: str | None = RECRUITER_CHANNEL,
 ) -> Services:
-    settings = Settings(recruiter_channel=recruiter_channel)
-    return Services(settings, knowledge, web_client("xoxb-unit", api.base_url), journal)
+    return make_services(api, knowledge, Settings(recruiter_channel=recruiter_channel), journal=journal)
 
 
 @pytest.fixture
 def context(slack_api: FakeSlackWebAPI, knowledge: Knowledge, journal: RecordingJournal) -> BoltContext:
-    return BoltContext({CONTEXT_KEY: make_services(slack_api, lambda: knowledge, journal)})
+    return BoltContext({CONTEXT_KEY: listener_services(slack_api, lambda: knowledge, journal)})
 
 
 def new_ack() -> Ack:
@@ -180,7 +179,7 @@ def test_a_journal_failure_after_the_answer_went_out_never_answers_the_redeliver
         def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> None:
             raise RuntimeError("question log unavailable")
 
-    context = BoltContext({CONTEXT_KEY: make_services(slack_api, lambda: knowledge, BrokenJournal())})
+    context = BoltContext({CONTEXT_KEY: listener_services(slack_api, lambda: knowledge, BrokenJournal())})
     body = event_callback(dm_event("what is the salary")).data
     with caplog.at_level(logging.ERROR):
         for _ in range(2):  # the delivery, then Slack's redelivery of the same event_id
@@ -225,7 +224,7 @@ def test_mention_failure_is_logged_and_the_candidate_hears_so(
     def broken() -> Knowledge:
         raise RuntimeError("knowledge unavailable")
 
-    context = BoltContext({CONTEXT_KEY: make_services(slack_api, broken, journal)})
+    context = BoltContext({CONTEXT_KEY: listener_services(slack_api, broken, journal)})
     event = mention_event(f"<@{BOT_USER_ID}> what is the salary")
     with caplog.at_level(logging.ERROR, logger=log.name):
         app_mention(event=event, body=event_callback(event).data, context=context, logger=log)
@@ -454,7 +453,7 @@ def test_without_a_recruiter_channel_the_candidate_learns_how_to_reach_recruitin
     slack_api: FakeSlackWebAPI, knowledge: Knowledge, journal: RecordingJournal
 ) -> None:
     context = BoltContext(
-        {CONTEXT_KEY: make_services(slack_api, lambda: knowledge, journal, recruiter_channel=None)}
+        {CONTEXT_KEY: listener_services(slack_api, lambda: knowledge, journal, recruiter_channel=None)}
     )
     body, action = click(
         "talk_to_recruiter", json.dumps({"p": "acme-platform-engineer"}), slack_api.response_url("r")
@@ -492,7 +491,7 @@ def test_home_without_a_recruiter_channel_shows_the_postings_contact(
     slack_api: FakeSlackWebAPI, knowledge: Knowledge, journal: RecordingJournal
 ) -> None:
     context = BoltContext(
-        {CONTEXT_KEY: make_services(slack_api, lambda: knowledge, journal, recruiter_channel=None)}
+        {CONTEXT_KEY: listener_services(slack_api, lambda: knowledge, journal, recruiter_channel=None)}
     )
     app_home_opened(event=home_event(), context=context, logger=log)
 

@@ -20,6 +20,7 @@ from bot.store import Store
 from tests.conftest import KNOWLEDGE
 from tests.fixtures.recruiter import ADMIN, ADMIN_CHANNEL
 from tests.slack.harness import blocks_of
+from tests.slack.in_process import make_services
 from tests.slack_standin import FakeSlackWebAPI, slash_command
 
 log = logging.getLogger("tests.admin")
@@ -42,9 +43,8 @@ def run_command(
     return str(reply.params["text"]) + "\n" + str(blocks_of(reply))
 
 
-def make_services(api: FakeSlackWebAPI, knowledge: Knowledge, **extra: object) -> Services:
-    settings = Settings(admin_user_ids=frozenset({ADMIN}))
-    return Services(settings, lambda: knowledge, web_client("xoxb-unit", api.base_url), **extra)  # type: ignore[arg-type]
+def admin_services(api: FakeSlackWebAPI, knowledge: Knowledge, **extra: object) -> Services:
+    return make_services(api, knowledge, Settings(admin_user_ids=frozenset({ADMIN})), **extra)
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_what_counts_as_an_admin_command(text: str, command: AdminCommand | None
 def test_nobody_is_an_admin_by_default(
     slack_api: FakeSlackWebAPI, knowledge: Knowledge, caplog: pytest.LogCaptureFixture
 ) -> None:
-    services = Services(Settings(), lambda: knowledge, web_client("xoxb-unit", slack_api.base_url))
+    services = make_services(slack_api, knowledge)
     with caplog.at_level(logging.WARNING):
         shown = run_command(slack_api, services, "reload")
     assert "only for this bot's admins" in shown
@@ -82,12 +82,12 @@ def test_nobody_is_an_admin_by_default(
 
 def test_reload_without_live_reload_says_so(slack_api: FakeSlackWebAPI, knowledge: Knowledge) -> None:
     assert "Live reload is not running" in run_command(
-        slack_api, make_services(slack_api, knowledge), "reload"
+        slack_api, admin_services(slack_api, knowledge), "reload"
     )
 
 
 def test_report_without_a_log_says_so(slack_api: FakeSlackWebAPI, knowledge: Knowledge) -> None:
-    shown = run_command(slack_api, make_services(slack_api, knowledge), "report")
+    shown = run_command(slack_api, admin_services(slack_api, knowledge), "report")
     assert "keeps no question log" in shown
 
 
@@ -97,7 +97,7 @@ def test_an_unreadable_log_is_reported_to_the_admin(
     (tmp_path / "log.sqlite3").mkdir()  # a directory where the database should be
     store = Store(tmp_path / "log.sqlite3", b"k")
     with caplog.at_level(logging.ERROR):
-        shown = run_command(slack_api, make_services(slack_api, knowledge, store=store), "report")
+        shown = run_command(slack_api, admin_services(slack_api, knowledge, store=store), "report")
     assert "I couldn't read the question log just now" in shown
     assert "reading the question log" in caplog.text
 
@@ -106,7 +106,7 @@ def test_an_empty_log_gives_an_empty_report(
     slack_api: FakeSlackWebAPI, knowledge: Knowledge, tmp_path: Path
 ) -> None:
     store = Store(tmp_path / "log.sqlite3", b"k")
-    shown = run_command(slack_api, make_services(slack_api, knowledge, store=store), "report 3")
+    shown = run_command(slack_api, admin_services(slack_api, knowledge, store=store), "report 3")
     assert "Report for the last 3 days" in shown and "Nothing recorded in this period." in shown
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.store import hash_user
-from tests.fixtures.kb import run_cli
+from tests.environment import run_cli
 from tests.fixtures.recruiter import (
     ADMIN,
     EXAMPLE,
@@ -42,6 +42,8 @@ from tests.slack_standin import (
     block_actions,
     event_callback,
 )
+
+pytestmark = pytest.mark.e2e
 
 ROLE_BUTTONS = ["pick_posting_0", "pick_posting_1"]  # Backend Engineer, Data Engineer: sorted by title
 EXAMPLE_RELOCATION = "Up to $5,000 of moving costs are covered."

@@ -7,11 +7,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.answer import answer
 from bot.knowledge.loader import load_knowledge
 from bot.store import Store
 from tests.conftest import KNOWLEDGE
-from tests.fixtures.kb import SALARY_RANGE, copy_bundled, line_of, run_cli
+from tests.environment import run_cli
+from tests.fixtures.kb import SALARY_RANGE, copy_bundled, line_of
 from tests.fixtures.recruiter import (
     ADMIN,
     ADMIN_CHANNEL,
@@ -24,6 +27,8 @@ from tests.fixtures.recruiter import (
 )
 from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, blocks_of, conversation_ids
 from tests.slack_standin import ApiCall
+
+pytestmark = pytest.mark.e2e
 
 SALARY = "what's the salary range?"
 fresh = conversation_ids("L")

@@ -14,6 +14,9 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
+from tests.environment import run_cli
 from tests.slack.harness import (
     BOT_TOKEN,
     KNOWLEDGE,
@@ -21,7 +24,6 @@ from tests.slack.harness import (
     BotProcess,
     conversation_ids,
     get,
-    run_cli,
 )
 from tests.slack_standin import FakeSlackWebAPI, SlackPayload, deliver, dm_message, event_callback
 from tests.slack_standin.fixtures import free_port
@@ -31,6 +33,8 @@ from tests.slack_standin.load import (
     send_until_acknowledged,
     wait_for_answers,
 )
+
+pytestmark = pytest.mark.e2e
 
 fresh = conversation_ids("R")
 LEASE = 2.0  # EVENT_LEASE_SECONDS for these tests: how soon a dead process's events are taken up
@@ -68,7 +72,7 @@ def stop(process: BotProcess) -> None:
 
 
 def report_totals(**database: str) -> int:
-    result = run_cli(["report", "--json", "--knowledge", str(KNOWLEDGE)], Path.cwd(), **database)
+    result = run_cli("report", "--json", "--knowledge", KNOWLEDGE, env=database)
     assert result.returncode == 0, result.stderr
     return int(json.loads(result.stdout)["totals"]["questions"])
 

@@ -39,6 +39,8 @@ from tests.slack_standin import (
     slash_command,
 )
 
+pytestmark = pytest.mark.e2e
+
 fresh = conversation_ids("S")
 
 
@@ -59,7 +61,7 @@ class App:
         return self.api.wait_for("chat.postMessage", count, timeout=10, predicate=to_channel(channel))
 
     def settle(self, channel: str) -> list[ApiCall]:
-        return settle(self.api, channel, self.dm)
+        return settle(self.process, self.api, channel, self.dm)
 
 
 @pytest.fixture(scope="module")

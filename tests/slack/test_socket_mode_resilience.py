@@ -9,9 +9,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.slack.harness import APP_TOKEN, BOT_TOKEN, KNOWLEDGE, BotProcess, conversation_ids
 from tests.slack_standin import FakeSlackWebAPI, FakeSocketModeServer, dm_message, event_callback
 from tests.slack_standin.load import answers_per_channel, wait_for_answers
+
+pytestmark = pytest.mark.e2e
 
 fresh = conversation_ids("W")
 BURST = 1_000

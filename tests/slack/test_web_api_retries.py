@@ -30,6 +30,8 @@ from tests.slack_standin import (
 )
 from tests.slack_standin.web_api import DROP
 
+pytestmark = pytest.mark.e2e
+
 fresh = conversation_ids("R")
 
 
@@ -64,7 +66,7 @@ def test_a_dropped_connection_is_retried_and_answered_once(app: App) -> None:
     app.dm("what is the salary", channel)
     app.api.wait_for("chat.postMessage", predicate=to_channel(channel))
 
-    [answer] = settle(app.api, channel, app.dm)
+    [answer] = settle(app.process, app.api, channel, app.dm)
     assert "100,000" in answer.params["text"]
     assert app.attempts(channel)[:2] == [DROP, 200]
 
@@ -91,7 +93,7 @@ def test_a_post_refused_past_every_retry_is_logged_and_the_next_question_is_answ
     app.process.wait_for_log(f"could not answer DM {event['ts']} from U0CANDIDATE in {channel}")
     assert app.attempts(channel) == [503, 503, 503]
     # A later question in the same DM is answered (settle's marker); the refused answer never went out.
-    assert settle(app.api, channel, app.dm) == []
+    assert settle(app.process, app.api, channel, app.dm) == []
 
 
 def test_the_app_is_alive_at_the_end(app: App) -> None:

@@ -8,12 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.environment import cleared
+
 from .socket_mode import FakeSocketModeServer
 from .web_api import FakeSlackWebAPI
-
-# slack_sdk reads HTTPS_PROXY/HTTP_PROXY itself and ignores NO_PROXY, so a proxy set in a developer's
-# shell would swallow requests meant for 127.0.0.1.
-_PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 
 def free_port() -> int:
@@ -25,9 +23,10 @@ def free_port() -> int:
 
 @pytest.fixture
 def clean_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Remove every SLACK_* variable (a developer's real tokens must never reach a test) and proxies."""
+    """Remove every SLACK_* variable (a developer's real tokens must never reach a test), proxies and the
+    bot's settings: `tests.environment` lists them."""
     for name in list(os.environ):
-        if name.startswith("SLACK_") or name in _PROXY_VARS:
+        if cleared(name):
             monkeypatch.delenv(name)
 
 
