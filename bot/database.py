@@ -15,17 +15,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-# Alembic says "Context impl SQLiteImpl" and the like at INFO on every start; a real upgrade is logged here.
-logging.getLogger("alembic").setLevel(logging.WARNING)
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT = 2.0  # seconds SQLite waits for the write lock; a row that can't have it is kept for later
@@ -129,6 +127,8 @@ def _transactional_sqlite(engine: Engine) -> None:
 
 
 def _config(conn: Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
     config.attributes["connection"] = conn
@@ -137,6 +137,13 @@ def _config(conn: Connection) -> Config:
 
 def _migrate(conn: Connection, where: str) -> None:
     """Upgrade to the newest revision this bot knows; refuse a database from a newer bot."""
+    # Alembic says "Context impl SQLiteImpl" and the like at INFO, some of it on import; an upgrade is
+    # logged below instead. Imported here, once per process, when the database is first used.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     config = _config(conn)
     script = ScriptDirectory.from_config(config)
     if conn.dialect.name == "postgresql":  # replicas starting together migrate one at a time
