@@ -73,14 +73,11 @@ class Inbox:
         """For the one caller that should answer `key` now, how many attempts came before (0: the first;
         more: an earlier one failed or died, maybe after posting); None for everyone else."""
         now = self._clock()
+        claimable = sa.or_(
+            EVENTS.c.state.in_(("pending", "failed")),
+            sa.and_(EVENTS.c.state == "running", EVENTS.c.due < now),
+        )
         with self.database.begin() as conn:
-            row = {"key": key, "body": None, "state": "running", "received": now, "due": now + self.lease}
-            if conn.execute(self._insert_new(conn, {**row, "attempts": 1})).first() is not None:
-                return 0  # never received here: the inbox write failed, or a surface without one
-            claimable = sa.or_(
-                EVENTS.c.state.in_(("pending", "failed")),
-                sa.and_(EVENTS.c.state == "running", EVENTS.c.due < now),
-            )
             claimed = conn.execute(
                 sa.update(EVENTS)
                 .where(EVENTS.c.key == key, claimable, EVENTS.c.attempts < MAX_ATTEMPTS)
@@ -88,7 +85,12 @@ class Inbox:
                 .values(state="running", due=now + self.lease, attempts=EVENTS.c.attempts + 1)
                 .returning(EVENTS.c.attempts)
             ).scalar()
-            return None if claimed is None else int(claimed) - 1
+            if claimed is not None:
+                return int(claimed) - 1
+            # Not claimable, or never received here (the inbox write failed, or a surface without one).
+            row = {"key": key, "body": None, "state": "running", "received": now, "due": now + self.lease}
+            inserted = conn.execute(self._insert_new(conn, {**row, "attempts": 1})).first()
+            return None if inserted is None else 0
 
     def done(self, key: str) -> None:
         """The answer went out: forget the body (the candidate's words are kept only in the question log)."""
