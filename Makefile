@@ -34,9 +34,16 @@ eval: $(STAMP)
 	$(BIN)/posting-bot eval ../shared/eval/posting-questions-dev.yaml
 	$(BIN)/posting-bot eval eval/holdout-questions.yaml
 	$(BIN)/posting-bot eval eval/blind-questions.yaml
+	$(BIN)/posting-bot eval eval/quotes-pinterest-dev.yaml
+	$(BIN)/posting-bot eval eval/quotes-pinterest-test.yaml
+	$(BIN)/posting-bot eval --knowledge eval/imported --posting mercy-icu-nurse eval/quotes-mercy-icu-nurse.yaml
+	$(BIN)/posting-bot eval --knowledge eval/imported --posting northgate-warehouse-associate \
+		eval/quotes-northgate-warehouse-associate.yaml
+	$(BIN)/posting-bot import-eval eval/import/dev
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150
+	$(BIN)/python -m bench.answer_latency
 	$(BIN)/python -m bench.slack_latency
 	$(BIN)/python -m bench.replicas
 

@@ -6,6 +6,7 @@ candidates get. Nothing here knows about Slack.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
@@ -14,11 +15,17 @@ from bot.knowledge.loader import CompiledIntent, Knowledge, PostingKnowledge
 from bot.knowledge.schema import Messages
 from bot.knowledge.templates import MissingFact, parse
 from bot.matcher import Candidate
+from bot.passages import Quote
+from bot.text import FUNCTION_WORDS, tokens
 
 # What a reply did with a question: the one definition; the question log adds a recruiter's handoff.
-Outcome = Literal["answered", "did_you_mean", "out_of_scope"]
+# "quoted": a reply made only of the posting's own sentences.
+Outcome = Literal["answered", "quoted", "did_you_mean", "out_of_scope"]
 RecordedOutcome = Literal[Outcome, "handed_off"]
 RECORDED_OUTCOMES: tuple[RecordedOutcome, ...] = get_args(RecordedOutcome)
+
+LIST_ITEMS = 4  # an answer with this many list lines is long: a quote that answers precisely leads it
+_LIST_LINE = re.compile(r"^\s*(?:[•*-]|\d+[.)])\s", re.MULTILINE)
 
 # Where one message holds several questions: sentence ends, semicolons, and joining words that start a new
 # clause. A split is only kept when its pieces answer different intents confidently.
@@ -38,6 +45,10 @@ class Part:
     example: str  # the knowledge example that matched best
     missing: bool  # the posting doesn't state what was asked
     handoff: bool = False  # a recruiter should follow up: the posting is silent, or a person was asked for
+    # A long list answer led by the posting sentences that answer the question precisely: `text` is those
+    # quotes and a pointer to the rest, `full` the whole prepared answer.
+    lead: list[Quote] = field(default_factory=list)
+    full: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,7 @@ class Reply:
     # How to reach a recruiter, when the posting is silent. It ends `text`; Slack alerts recruiters
     # instead and says so, so it renders `parts` without this.
     offer: str | None = None
+    quotes: list[Quote] = field(default_factory=list)  # the posting sentences the reply quotes
 
     @property
     def intents(self) -> list[str]:
@@ -79,6 +91,7 @@ class Reply:
             "suggestions": [asdict(s) for s in self.suggestions],
             "handoff": self.handoff,
             "parts": [asdict(p) for p in self.parts],
+            "quotes": [{"text": q.text, "line": q.line, "heading": q.heading} for q in self.quotes],
         }
 
 
@@ -114,11 +127,17 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
         parts = [_render(knowledge, posting, c) for c in answered]
         return _answered(knowledge, question, posting, parts, whole.ranking)
     if whole.outcome == "answered":
-        return _answered(
-            knowledge, question, posting, [_render(knowledge, posting, whole.top)], whole.ranking
-        )
+        part = _precise(posting, text, _render(knowledge, posting, whole.top))
+        return _answered(knowledge, question, posting, [part], whole.ranking)
+    # No prepared answer fits: the posting's own words may.
+    quotes = posting.passages.find(text) if posting.passages is not None else []
+    if quotes:
+        return _quoted(question, posting, quotes, whole.ranking)
     if whole.outcome == "did_you_mean":
         return _did_you_mean(knowledge, question, posting, whole.ranking)
+    close = _ask_back(knowledge, posting, text, whole.ranking)
+    if close:
+        return _did_you_mean(knowledge, question, posting, whole.ranking, close)
     return Reply(
         question=question,
         posting=posting.posting.id,
@@ -149,6 +168,67 @@ def _decide(knowledge: Knowledge, posting: PostingKnowledge, text: str) -> _Deci
     if top.score - runner_up.score < settings.margin:
         return _Decision("did_you_mean", ranking)
     return _Decision("answered", ranking)
+
+
+def _ask_back(
+    knowledge: Knowledge, posting: PostingKnowledge, text: str, ranking: list[Candidate]
+) -> list[Candidate]:
+    """Just under the threshold with one or two intents that close: worth asking which was meant. Three or
+    more that close is a vague question, and small talk is never offered."""
+    settings = knowledge.settings
+    floor = settings.ask_back * settings.threshold
+    close = [c for c in ranking[:3] if c.score >= floor and c.score > 0]
+    if not 1 <= len(close) <= 2 or settings.ask_back >= 1:
+        return []
+    # An intent is plausible when its nearest example shares a topic word with the question: a match made
+    # of "what's the" or of the role's name ("what's the weather?" ~ "what's the role") is not.
+    topic = _topic_features(posting, text)
+    return [
+        c
+        for c in close
+        if not posting.intents[c.intent].smalltalk and topic & set(posting.matcher.features(c.example))
+    ]
+
+
+def _topic_features(posting: PostingKnowledge, text: str) -> set[str]:
+    p = posting.posting
+    names = " ".join([p.title, p.company, *p.aliases])
+    common = {*FUNCTION_WORDS, *tokens(names)}
+    return set(posting.matcher.features(" ".join(w for w in tokens(text) if w not in common)))
+
+
+def _precise(posting: PostingKnowledge, question: str, part: Part) -> Part:
+    """A long list answer led by the posting sentences that answer the question, the list one click or
+    one line away: "will I work with designers?" wants one sentence, not six responsibilities."""
+    if part.missing or posting.passages is None or len(_LIST_LINE.findall(part.text)) < LIST_ITEMS:
+        return part
+    quotes = posting.passages.find(question)
+    if not quotes:
+        return part
+    text = f"{quoted_text(quotes)}\n(Ask for “{part.label.lower()}” to see the whole list.)"
+    return dataclasses.replace(part, text=text, lead=quotes, full=part.text)
+
+
+def quoted_text(quotes: list[Quote]) -> str:
+    """Quotes marked as the posting's words, each with the heading it sits under."""
+    return "\n".join(f"{quote_intro(q)} “{q.text}”" for q in quotes)
+
+
+def quote_intro(quote: Quote) -> str:
+    """What comes before a quote: whose words they are, and where in the posting."""
+    return f"From the posting{f' ({quote.heading})' if quote.heading else ''}:"
+
+
+def _quoted(question: str, posting: PostingKnowledge, quotes: list[Quote], ranking: list[Candidate]) -> Reply:
+    return Reply(
+        question=question,
+        posting=posting.posting.id,
+        outcome="quoted",
+        text=quoted_text(quotes),
+        confidence=min(q.score for q in quotes),
+        candidates=ranking,
+        quotes=quotes,
+    )
 
 
 def _clauses(text: str) -> list[str]:
@@ -195,6 +275,7 @@ def _answered(
 ) -> Reply:
     handoff = any(p.handoff for p in parts)
     offer = _message(knowledge, posting, "offer") if any(p.missing for p in parts) else None
+    quotes = [q for p in parts for q in p.lead]
     return Reply(
         question=question,
         posting=posting.posting.id,
@@ -205,14 +286,21 @@ def _answered(
         candidates=ranking,
         handoff=handoff,
         offer=offer,
+        quotes=quotes,
     )
 
 
 def _did_you_mean(
-    knowledge: Knowledge, question: str, posting: PostingKnowledge, ranking: list[Candidate]
+    knowledge: Knowledge,
+    question: str,
+    posting: PostingKnowledge,
+    ranking: list[Candidate],
+    close: list[Candidate] | None = None,
 ) -> Reply:
-    floor = ranking[0].score - 2 * knowledge.settings.margin
-    close = [c for c in ranking[:3] if c.score >= floor]
+    """'Did you mean' with the intents close to the top (`close`, when the caller has chosen them)."""
+    if close is None:
+        floor = ranking[0].score - 2 * knowledge.settings.margin
+        close = [c for c in ranking[:3] if c.score >= floor]
     suggestions = [Suggestion(c.intent, posting.intents[c.intent].label, c.score) for c in close]
     lines = [_message(knowledge, posting, "did_you_mean"), *(f"• {s.label}" for s in suggestions)]
     return Reply(

@@ -45,7 +45,8 @@ def chat(
         if question.lower() in QUIT:
             break
         kb = knowledge()  # once per question: the whole reply comes from one version of the knowledge
-        number = int(question) if question.isdigit() else 0
+        # A choice is a small number typed in ASCII digits ("²" is a digit to str.isdigit, not to int).
+        number = int(question) if question.isascii() and question.isdigit() and len(question) < 4 else 0
         target: str | None
         try:
             if which_role is not None and 1 <= number <= len(which_role[1]):

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from bot.answer import answer
 from bot.knowledge.loader import INTENTS_FILE, Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge.schema import FACT_FIELDS
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.evaluate import Case
+    from bot.importer.boards import Boards
+    from bot.importer.draft import Draft
+    from bot.importer.sources import Source
     from bot.knowledge.reload import LiveKnowledge
 
 EXIT_PROBLEMS = 1  # the input (knowledge, cases) has problems
@@ -35,6 +40,10 @@ class CliError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Text typed or piped in may not be UTF-8: a bad byte reads as U+FFFD, never an exception (`ask -`
+    # reads bytes itself and reports such a line).
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -105,6 +114,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.set_defaults(handler=_report)
 
+    imp = command(
+        "import", "turn a posting (file, '-' for stdin, Greenhouse / Lever job URL) into a draft posting"
+    )
+    imp.add_argument(
+        "source", metavar="SOURCE", help=".txt, .md, .html, a job board's .json, '-', or a job URL"
+    )
+    imp.add_argument("--json", action="store_true", help="print {posting, text, citations, review} as JSON")
+    imp.add_argument(
+        "--write", action="store_true", help="write postings/<id>.yaml and .md into the knowledge"
+    )
+    imp.add_argument("--id", metavar="ID", help="the posting id to write (default: company-title)")
+    imp.add_argument("--company", metavar="NAME", help="the company, when the posting doesn't name it")
+    imp.set_defaults(handler=_import)
+
+    sync = command("sync", "import every open job of a Greenhouse or Lever board; --write to apply")
+    sync.add_argument("board", metavar="BOARD", help="greenhouse:BOARD or lever:SITE")
+    sync.add_argument("--write", action="store_true", help="write new and changed postings")
+    sync.add_argument("--company", metavar="NAME", help="the company, for postings that don't name it")
+    sync.set_defaults(handler=_sync)
+
+    ie = command(
+        "import-eval", "measure import against labelled postings (<name>.<ext> + <name>.expected.yaml)"
+    )
+    ie.add_argument("directory", metavar="DIR", type=Path, help="the labelled postings")
+    ie.add_argument("--json", action="store_true", help="print figures as JSON")
+    ie.set_defaults(handler=_import_eval)
+
     run = command("run", "start the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)")
     run.add_argument(
         "--or-chat", action="store_true", help="open the terminal chat when no Slack token is configured"
@@ -122,6 +158,22 @@ def _load(args: argparse.Namespace, settings: Settings) -> Knowledge:
     return _loaded(args, settings, load_knowledge)
 
 
+MAX_PRINTED_PROBLEMS = 200  # a broken file can hold thousands; the first ones say what to fix
+
+
+def _print_problems(problems: Sequence[object], file: TextIO) -> None:
+    for problem in problems[:MAX_PRINTED_PROBLEMS]:
+        print(problem, file=file)
+    if len(problems) > MAX_PRINTED_PROBLEMS:
+        print(f"… and {len(problems) - MAX_PRINTED_PROBLEMS} more problem(s)", file=file)
+
+
+def _text(argument: str) -> str:
+    """A command-line argument as text: bytes that aren't UTF-8 (kept by Python as surrogates, which
+    can't be printed) become U+FFFD."""
+    return argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _loaded(args: argparse.Namespace, settings: Settings, load: Callable[[Path], _K]) -> _K:
     """`load(directory)`, or every problem printed and a CliError: with broken knowledge at the start,
     there is nothing good to fall back on."""
@@ -131,8 +183,7 @@ def _loaded(args: argparse.Namespace, settings: Settings, load: Callable[[Path],
     try:
         return load(directory)
     except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        _print_problems(exc.problems, sys.stderr)
         raise CliError(
             f"{len(exc.problems)} problem(s) in {directory}; nothing loaded", EXIT_PROBLEMS
         ) from exc
@@ -152,19 +203,27 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         # One process for many questions: one JSON object per non-empty input line. Always JSON, with or
         # without --json: a plain-text reply can span lines, and callers pair outputs with inputs by line.
         failed = False
-        for line in sys.stdin:
-            if line.strip():
+        for raw in sys.stdin.buffer:
+            try:
+                line = raw.decode("utf-8").strip()
+            except UnicodeDecodeError:  # reported in its line; the other questions still get answers
+                line = raw.decode("utf-8", "replace").strip()
+                print(json.dumps({"question": line, "error": "the line is not UTF-8 text"}), flush=True)
+                failed = True
+                continue
+            if line:
                 try:
-                    posting_id = pick(line.strip())
-                except CliError as exc:  # reported in its line; the other questions still get answers
-                    print(json.dumps({"question": line.strip(), "error": str(exc)}), flush=True)
+                    posting_id = pick(line)
+                except CliError as exc:
+                    print(json.dumps({"question": line, "error": str(exc)}), flush=True)
                     failed = True
                     continue
-                _print_reply(knowledge, line.strip(), posting_id, as_json=True)
+                _print_reply(knowledge, line, posting_id, as_json=True)
         return EXIT_USAGE if failed else 0
-    if not args.question.strip():
+    question = _text(args.question)
+    if not question.strip():
         raise CliError("the question is empty")
-    _print_reply(knowledge, args.question, pick(args.question), args.json)
+    _print_reply(knowledge, question, pick(question), args.json)
     return 0
 
 
@@ -217,8 +276,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     try:
         knowledge = load_knowledge(directory, near_duplicates=True)
     except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem)
+        _print_problems(exc.problems, sys.stdout)
         return EXIT_PROBLEMS
     for warning in knowledge.warnings:
         print(f"{warning} (warning)")
@@ -229,16 +287,18 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluate import CasesError, evaluate, format_report, load_cases
+    from bot.evaluate_text import is_text_cases
 
     knowledge = _load(args, settings)
     posting_id = _posting(knowledge, args.posting)
     if not args.cases.is_file():
         raise CliError(f"cases file not found: {args.cases}")
+    if is_text_cases(args.cases):
+        return _eval_text(args, knowledge, posting_id)
     try:
         cases = load_cases(args.cases, knowledge.posting(posting_id).intents)
     except CasesError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        _print_problems(exc.problems, sys.stderr)
         raise CliError(f"{len(exc.problems)} problem(s) in {args.cases}", EXIT_PROBLEMS) from exc
     if args.write and not args.tune:
         raise CliError("--write needs --tune")
@@ -246,6 +306,24 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         return _tune(args, knowledge, cases, posting_id)
     figures = evaluate(knowledge, cases, posting_id).figures()
     print(json.dumps(figures, indent=2) if args.json else format_report(figures))
+    return 0
+
+
+def _eval_text(args: argparse.Namespace, knowledge: Knowledge, posting_id: str) -> int:
+    """Cases labelled with the words a right reply contains (or `silent`), not with intents."""
+    from bot.evaluate import CasesError
+    from bot.evaluate_text import evaluate_text, format_text_report, load_text_cases
+
+    if args.tune:
+        raise CliError("--tune needs cases labelled with intents ({question, expect})")
+    try:
+        cases = load_text_cases(args.cases)
+    except CasesError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise CliError(f"{len(exc.problems)} problem(s) in {args.cases}", EXIT_PROBLEMS) from exc
+    figures = evaluate_text(knowledge, cases, posting_id)
+    print(json.dumps(figures, indent=2, ensure_ascii=False) if args.json else format_text_report(figures))
     return 0
 
 
@@ -335,6 +413,113 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
         print(f"posting-bot: no question log at {path} yet: nothing has been recorded", file=sys.stderr)
         report = build_report(Records([], [], []), knowledge, args.since, now)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.importer.draft import build_draft, posting_id
+    from bot.importer.sources import ImportProblem
+    from bot.importer.writer import WriteProblem, posting_yaml
+
+    try:
+        draft = build_draft(_read_source(args.source, settings))
+        if args.company:
+            draft.name_company(args.company)
+        chosen = args.id or posting_id(draft)
+        if args.write:
+            _check_id(chosen)
+            _write(args, settings, draft, str(chosen))
+    except (ImportProblem, WriteProblem) as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(draft.to_json(), indent=2, ensure_ascii=False))
+    elif not args.write:
+        print(
+            posting_yaml({"id": chosen or "new-posting", **draft.posting}, draft, chosen or "new-posting"),
+            end="",
+        )
+    return 0
+
+
+def _check_id(posting_id: str | None) -> None:
+    import re
+
+    if not posting_id or not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", posting_id):
+        raise CliError(f"--id must be lowercase letters, digits, '-' and '_' (got {posting_id!r})")
+
+
+def _read_source(source: str, settings: Settings) -> Source:
+    """The posting at SOURCE: a file, '-' for stdin, or a Greenhouse / Lever job URL."""
+    from bot.importer.boards import is_job_url, job_from_url
+    from bot.importer.sources import MAX_BYTES, ImportProblem, decode, from_text
+
+    if source == "-":
+        return from_text(decode(sys.stdin.buffer.read(MAX_BYTES + 1), "stdin"), "stdin")
+    if is_job_url(source):
+        return job_from_url(_boards(settings), source).source
+    path = Path(source)
+    if not path.is_file():
+        raise ImportProblem(f"{source}: no such file (give a file, '-' for stdin, or a job URL)")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
+    return from_text(decode(data, path.name), path.name)
+
+
+def _boards(settings: Settings) -> Boards:
+    from bot.importer.boards import Boards
+
+    return Boards(settings.greenhouse_api_base_url, settings.lever_api_base_url)
+
+
+def _write(args: argparse.Namespace, settings: Settings, draft: Draft, posting_id: str) -> None:
+    from bot.importer.writer import write_posting
+
+    directory = _knowledge_dir(args, settings)
+    merged = write_posting(directory, posting_id, draft)
+    out = sys.stderr if args.json else sys.stdout
+    facts = sum(1 for key in merged.posting if key in FACT_FIELDS)
+    print(f"wrote {directory / 'postings' / posting_id}.yaml ({facts} facts) and .md", file=out)
+    for line in merged.changes + merged.kept:
+        print(f"  {line}", file=out)
+    if draft.review:
+        print(f"  {len(draft.review)} sentence(s) to review: listed at the end of the .yaml", file=out)
+
+
+def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.importer.boards import board_jobs
+    from bot.importer.sources import ImportProblem
+    from bot.importer.sync import plan_sync
+    from bot.importer.writer import WriteProblem
+
+    directory = _knowledge_dir(args, settings)
+    if not (directory / "postings").is_dir():
+        raise CliError(f"knowledge directory not found: {directory}")
+    try:
+        jobs = board_jobs(_boards(settings), args.board)
+        plan = plan_sync(directory, args.board, jobs, args.company)
+        for line in plan.report():
+            print(line)
+        if args.write:
+            plan.apply(directory)
+            print(f"wrote {len(plan.new) + len(plan.changed)} posting(s)")
+        elif plan.new or plan.changed:
+            print("nothing written: run again with --write to apply")
+    except (ImportProblem, WriteProblem) as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
+def _import_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.importer.evaluate import evaluate, format_report, labelled_postings
+    from bot.importer.sources import ImportProblem
+
+    if not args.directory.is_dir() or not labelled_postings(args.directory):
+        raise CliError(f"{args.directory}: no labelled postings (<name>.<ext> and <name>.expected.yaml)")
+    try:
+        figures = evaluate(args.directory).figures()
+    except ImportProblem as exc:
+        raise CliError(str(exc)) from exc
+    print(json.dumps(figures, indent=2) if args.json else format_report(figures))
     return 0
 
 

@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT = 2.0  # seconds SQLite waits for the write lock; a row that can't have it is kept for later
 POOL = {"pool_size": 8, "max_overflow": 24, "pool_timeout": 10}  # 16 listener + 8 server threads at most
 CONNECT_TIMEOUT = 3  # seconds to reach a database server: an answer must not wait long on the log
-# The revision a SQLite file made before Alembic matches (its tables are exactly 0001's).
+# SQLite files made before Alembic numbered their schema 1 or 2 (PRAGMA user_version); both are adopted
+# at 0001, whose tables they have (0002 adds what version 2 may lack).
+LEGACY_VERSIONS = 2
 LEGACY_REVISION = "0001"
 
 
@@ -151,9 +153,9 @@ def _migrate(conn: Connection, where: str) -> None:
     current = MigrationContext.configure(conn).get_current_revision()
     if current is None and conn.dialect.name == "sqlite":
         legacy = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
-        if legacy > 1:
+        if legacy > LEGACY_VERSIONS:
             raise StoreError(f"{where} has schema version {legacy}, newer than this bot's; upgrade the bot")
-        if legacy == 1:
+        if legacy:
             command.stamp(config, LEGACY_REVISION)
             current = LEGACY_REVISION
     if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:

@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 
 from bot.answer import Reply, answer
 from bot.knowledge.loader import Knowledge
@@ -21,7 +21,7 @@ TOP_PAIRS = 10  # confused intent pairs shown by `eval`
 class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str
+    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     expect: list[str] | None  # None: out of scope
 
     @field_validator("expect", mode="before")

@@ -2,6 +2,8 @@
 
 Per posting: questions, candidates (counted by pseudonym, never shown), the share answered / "did you
 mean" / out of scope, and handoffs. Per intent: 👍 / 👎, and how often the posting was silent on it.
+Replies quoted from the posting's text are counted apart, per quoted line, with their own 👍 / 👎: a line
+quoted often, or voted down, is a topic that deserves a prepared answer.
 Then the questions the bot did not answer, grouped by similar wording, each group with the intent it is
 nearest to — usually a recruiter's next edit is adding those questions as examples of that intent.
 """
@@ -22,25 +24,16 @@ from bot.answer import RECORDED_OUTCOMES, answer
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Posting
 from bot.matcher import stem
+from bot.passages import QUOTE_FEEDBACK
 from bot.store import DAY, HandoffRecord, QuestionLog, QuestionRecord, Records, StoreError
-from bot.text import tokens
+from bot.text import FUNCTION_WORDS, tokens
 
 CLUSTER_CUTOFF = 75  # mean of token set and token sort ratio (0-100) to join a group's first question
 MAX_CLUSTERED = 2_000  # the most recent unanswered questions; clustering is quadratic
 EXAMPLES_PER_CLUSTER = 3
 UNANSWERED = ("out_of_scope", "did_you_mean")
 
-# Words that carry no topic: without them "is there parking at the office?" and "do you have parking?"
-# are both about parking, and "at the office" alone joins nothing.
-_FUNCTION_WORDS_TEXT = """
-    a an the is are was were be been being am there here do does did doing you your yours i me my mine we
-    our us it its this that these those they them their he she him her his at in on of for to from with by
-    as into onto about over under up down out off than then too very also just only so such what which
-    who whom whose how when where why can could would will shall should may might must any some all each
-    every have has had and or but nor if not no yes like get got please tell know let more most much many
-"""
-_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-_FUNCTION_STEMS = frozenset(stem(word) for word in _FUNCTION_WORDS)
+_FUNCTION_STEMS = frozenset(stem(word) for word in FUNCTION_WORDS)
 
 
 @dataclass(frozen=True)
@@ -96,6 +89,7 @@ def build_report(
             for pid in per_posting
         ],
         "feedback": _feedback(records),
+        "quoted": _quoted(records),
         "missing_facts": [
             {"posting": posting, "intent": intent, "count": count}
             for (posting, intent), count in sorted(
@@ -115,6 +109,7 @@ def _figures(questions: Sequence[QuestionRecord], handoffs: Sequence[HandoffReco
         "candidates": len({q.user_hash for q in questions if q.user_hash}),
         "outcomes": {outcome: outcomes[outcome] for outcome in RECORDED_OUTCOMES},
         "answered_rate": _rate(outcomes["answered"] + outcomes["handed_off"], total),
+        "quoted_rate": _rate(outcomes["quoted"], total),
         "did_you_mean_rate": _rate(outcomes["did_you_mean"], total),
         "out_of_scope_rate": _rate(outcomes["out_of_scope"], total),
         "handoffs": len(handoffs),
@@ -126,10 +121,36 @@ def _figures(questions: Sequence[QuestionRecord], handoffs: Sequence[HandoffReco
 def _feedback(records: Records) -> list[dict[str, Any]]:
     votes: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for click in records.feedback:
-        votes[(click.posting, click.intent)][0 if click.helpful else 1] += 1
+        if not click.intent.startswith(QUOTE_FEEDBACK):
+            votes[(click.posting, click.intent)][0 if click.helpful else 1] += 1
     return [
         {"posting": posting, "intent": intent, "up": up, "down": down}
         for (posting, intent), (up, down) in sorted(votes.items(), key=lambda item: (-sum(item[1]), item[0]))
+    ]
+
+
+def _quoted(records: Records) -> list[dict[str, Any]]:
+    """Per posting and quoted line of its text: how often it was quoted, for which questions, 👍 / 👎."""
+    quoted: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for q in records.questions:
+        for line in q.quotes:
+            quoted[(q.posting, line)].append(q.question)
+    votes: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    for click in records.feedback:
+        number = click.intent.removeprefix(QUOTE_FEEDBACK)
+        if click.intent.startswith(QUOTE_FEEDBACK) and number.isdigit():
+            votes[(click.posting, int(number))][0 if click.helpful else 1] += 1
+    keys = sorted(quoted.keys() | votes.keys(), key=lambda k: (-len(quoted.get(k, [])), k))
+    return [
+        {
+            "posting": posting,
+            "line": line,
+            "count": len(quoted.get((posting, line), [])),
+            "examples": list(dict.fromkeys(quoted.get((posting, line), [])))[:EXAMPLES_PER_CLUSTER],
+            "up": votes[(posting, line)][0] if (posting, line) in votes else 0,
+            "down": votes[(posting, line)][1] if (posting, line) in votes else 0,
+        }
+        for posting, line in keys
     ]
 
 
@@ -164,7 +185,7 @@ def clusters(questions: Iterable[QuestionRecord], knowledge: Knowledge | None) -
 def _topic_words(wording: str, names: frozenset[str]) -> str:
     """The words that say what a question is about: no function words, no role or company names (with
     them, "dress code for the data engineer role" and "salary of the data engineer role" look alike)."""
-    words = [stem(w) for w in wording.split() if w not in _FUNCTION_WORDS and w not in names]
+    words = [stem(w) for w in wording.split() if w not in FUNCTION_WORDS and w not in names]
     return " ".join(words) or wording
 
 
@@ -255,7 +276,7 @@ def format_report(report: dict[str, Any], max_clusters: int = 15) -> str:
     lines += [
         "",
         "Per posting",
-        _row("posting", "questions", "answered", "did you mean", "out of scope", "handoffs"),
+        _row("posting", "questions", "answered", "quoted", "did you mean", "out of scope", "handoffs"),
     ]
     for p in [*report["postings"], {"posting": "all", **totals}]:
         lines.append(
@@ -263,6 +284,7 @@ def format_report(report: dict[str, Any], max_clusters: int = 15) -> str:
                 p["posting"],
                 str(p["questions"]),
                 _pct(p["answered_rate"]),
+                _pct(p["quoted_rate"]),
                 _pct(p["did_you_mean_rate"]),
                 _pct(p["out_of_scope_rate"]),
                 f"{p['handoffs']} ({_pct(p['handoff_rate'])})",
@@ -271,6 +293,11 @@ def format_report(report: dict[str, Any], max_clusters: int = 15) -> str:
     if report["feedback"]:
         lines += ["", "Feedback per intent (👍 / 👎)"]
         lines += [f"  {f['posting']}  {f['intent']}: {f['up']} / {f['down']}" for f in report["feedback"]]
+    if report["quoted"]:
+        lines += ["", "Answered from the posting's text (a prepared answer for these?)  quoted, 👍 / 👎"]
+        for q in report["quoted"]:
+            asked = f'  e.g. "{q["examples"][0]}"' if q["examples"] else ""
+            lines.append(f"  {q['posting']}  line {q['line']}: {q['count']}x, {q['up']} / {q['down']}{asked}")
     if report["missing_facts"]:
         lines += ["", "Asked, but the posting doesn't say (add the fact to the posting?)"]
         lines += [f"  {m['posting']}  {m['intent']}: {m['count']}" for m in report["missing_facts"]]

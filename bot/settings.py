@@ -26,9 +26,15 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_base_url: str | None = None
     port: int = Field(3000, ge=1, le=65535)
+    http_max_connections: int = Field(1000, ge=10, le=100_000)
+    http_idle_timeout: int = Field(10, ge=1, le=3600)  # seconds
     recruiter_channel: str | None = None
     admin_channel: str | None = None
     admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+
+    # The job boards' public APIs, read by `import URL` and `sync`; other values point at a stand-in.
+    greenhouse_api_base_url: str = "https://boards-api.greenhouse.io"
+    lever_api_base_url: str = "https://api.lever.co"
 
     database_url: str | None = None  # any SQLAlchemy URL; wins over DATABASE_PATH
     database_path: Path = Path("data/posting-bot.sqlite3")  # shorthand for a SQLite file

@@ -53,6 +53,7 @@ QUESTIONS = sa.Table(
     sa.Column("confidence", sa.Float),
     sa.Column("outcome", sa.Text),
     sa.Column("event_id", sa.Text),  # unique: a redelivered event's question is logged once
+    sa.Column("quotes", sa.Text),  # JSON list of the posting text's lines the reply quoted
 )
 FEEDBACK = sa.Table(
     "feedback",
@@ -88,6 +89,7 @@ class QuestionRecord:
     confidence: float
     outcome: RecordedOutcome  # checked here, not by an SQL CHECK: a new outcome needs no migration
     user_hash: str | None
+    quotes: tuple[int, ...] = ()  # lines of the posting's text the reply quoted
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ class Store:
             "confidence": reply.confidence,
             "outcome": outcome,
             "event_id": event_id,
+            "quotes": json.dumps([quote.line for quote in reply.quotes]),
         }
         return self._write(QUESTIONS, row)
 
@@ -319,4 +322,5 @@ def _question(row: sa.RowMapping) -> QuestionRecord:
         confidence=row["confidence"],
         outcome=row["outcome"],
         user_hash=row["user_hash"],
+        quotes=tuple(json.loads(row["quotes"])),
     )

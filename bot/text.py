@@ -39,6 +39,18 @@ _LEADING_PUNCT = "$%#"
 _TRAILING_PUNCT = "$%"
 
 
+# Words that carry no topic: without them "is there parking at the office?" and "do you have parking?" are
+# both about parking, and "what's the weather?" shares nothing with "what's the role?".
+_FUNCTION_WORDS_TEXT = """
+    a an the is are was were be been being am there here do does did doing you your yours i me my mine we
+    our us it its this that these those they them their he she him her his at in on of for to from with by
+    as into onto about over under up down out off than then too very also just only so such what which
+    who whom whose how when where why can could would will shall should may might must any some all each
+    every have has had and or but nor if not no yes like get got please tell know let more most much many
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+
+
 def strip_slack_markup(text: str) -> str:
     """Remove Slack's <...> markup (link labels are kept as words) and undo Slack's &amp; escaping."""
     text = _SLACK_MARKUP.sub(" ", _SLACK_LINK_LABEL.sub(r" \1 ", text))

@@ -256,6 +256,11 @@ def test_eval_text_report(cases: Path) -> None:
         ),
         ('- {question: "relo?", expect: relocation, extra: 1}\n', "extra", "case 1: extra: Extra inputs"),
         ('- {question: "relo?", expect: relocation\n', "relo", "YAML syntax error"),
+        (
+            '- {question: "relo?", expect: relocation}\n- {question: "  ", expect: null}\n',
+            '"  "',
+            "case 2: question",
+        ),
     ],
 )
 def test_eval_reports_problems_in_the_cases_file(

@@ -119,7 +119,13 @@ def test_figures_per_posting(seeded: tuple[Path, Path]) -> None:
     data = report(*seeded)
     totals = data["totals"]
     assert totals["questions"] == 15  # the ten-day-old question is outside the default week
-    assert totals["outcomes"] == {"answered": 3, "did_you_mean": 3, "out_of_scope": 8, "handed_off": 1}
+    assert totals["outcomes"] == {
+        "answered": 3,
+        "quoted": 0,
+        "did_you_mean": 3,
+        "out_of_scope": 8,
+        "handed_off": 1,
+    }
     assert totals["candidates"] == 8
     by_posting = {p["posting"]: p for p in data["postings"]}
     acme, beta = by_posting["acme-dev"], by_posting["beta-ops"]

@@ -163,11 +163,11 @@ def test_a_sqlite_file_numbered_by_a_newer_bot_is_left_alone(
 ) -> None:
     path = tmp_path / "log.sqlite3"
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        conn.execute("PRAGMA user_version = 2")  # how the schema was numbered before migrations
+        conn.execute("PRAGMA user_version = 3")  # how the schema was numbered before migrations (1 and 2)
     with caplog.at_level(logging.WARNING, logger="bot.store"):
         assert not Store(path, KEY).record_reply(answer(knowledge, "salary?"), USER, "dm")
     assert "newer than this bot" in caplog.text
-    assert rows(path, "PRAGMA user_version") == [(2,)]
+    assert rows(path, "PRAGMA user_version") == [(3,)]
     assert rows(path, "SELECT name FROM sqlite_master") == []
 
 
@@ -234,13 +234,20 @@ def test_chat_records_only_when_asked_to(tmp_path: Path) -> None:
 # ---- upgrades and the database being unavailable ------------------------------------------------------
 
 LEGACY_SCHEMA = Path(__file__).parent / "fixtures" / "legacy_schema.sql"
+NEW_OUTCOME_ROW = (
+    "INSERT INTO questions (id, at, surface, posting, question, intents, missing, confidence, outcome)"
+    " VALUES (9, 1, 'dm', 'p', 'q', '[]', '[]', 0, 'new')"
+)
 
 
-def legacy_database(path: Path) -> None:
-    """A question log as the bot wrote it before Alembic: the same DDL, user_version 1, one row each."""
+def legacy_database(path: Path, version: int = 1) -> None:
+    """A question log as the bot wrote it before Alembic: the same DDL, user_version 1 (or 2, with quoted
+    replies), one row each."""
     with contextlib.closing(sqlite3.connect(path)) as conn:
         conn.executescript(LEGACY_SCHEMA.read_text())
-        conn.execute("PRAGMA user_version = 1")
+        if version == 2:
+            conn.executescript((LEGACY_SCHEMA.parent / "legacy_schema_v2.sql").read_text())
+        conn.execute(f"PRAGMA user_version = {version}")
         conn.execute(
             "INSERT INTO questions (at, surface, user_hash, posting, question, intents, missing, top_intent,"
             " confidence, outcome) VALUES (?, 'dm', 'abc', 'pinterest-backend-engineer', 'salary?',"
@@ -259,11 +266,14 @@ def legacy_database(path: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_a_sqlite_log_from_before_migrations_upgrades_in_place(tmp_path: Path, knowledge: Knowledge) -> None:
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_sqlite_log_from_before_migrations_upgrades_in_place(
+    tmp_path: Path, knowledge: Knowledge, version: int
+) -> None:
     path = tmp_path / "log.sqlite3"
-    legacy_database(path)
+    legacy_database(path, version)
     with pytest.raises(sqlite3.IntegrityError):  # the old schema checks outcomes in SQL
-        rows(path, "INSERT INTO questions VALUES (9, 1, 'dm', NULL, 'p', 'q', '[]', '[]', NULL, 0, 'new')")
+        rows(path, NEW_OUTCOME_ROW)
 
     store = Store(path, KEY, clock=Clock(1_800_000_100.0))
     assert store.record_reply(answer(knowledge, "is it remote?"), USER, "mention")
@@ -277,9 +287,7 @@ def test_a_sqlite_log_from_before_migrations_upgrades_in_place(tmp_path: Path, k
     assert rows(path, "SELECT version_num FROM alembic_version") == [(HEAD,)]
     # An outcome added later (the bot checks outcomes now) goes in without another table rebuild.
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        conn.execute(
-            "INSERT INTO questions VALUES (9, 1, 'dm', NULL, 'p', 'q', '[]', '[]', NULL, 0, 'new', NULL)"
-        )
+        conn.execute(NEW_OUTCOME_ROW)
         conn.execute("DELETE FROM questions WHERE id = 9")
         conn.commit()
     assert rows(path, "SELECT name FROM sqlite_master WHERE name = 'questions_at'") == [("questions_at",)]

@@ -11,7 +11,7 @@ from typing import Any
 from bot.knowledge.annotations import is_mapping, model_in
 from bot.knowledge.schema import FACT_FIELDS, Intent, Posting
 from bot.knowledge.templates import Template
-from bot.knowledge.yaml_source import Loc, Problem, YamlDocument
+from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, cut
 from bot.matcher import Matcher
 from bot.text import normalize
 
@@ -46,7 +46,7 @@ def duplicate_examples(intents: Iterable[Intent], doc: YamlDocument, owner: dict
             other = owner.setdefault(normalize(example), intent.id)
             if other != intent.id:
                 loc = example_loc(doc, intent.id, example)
-                message = f"example '{example}' of '{intent.id}' is also an example of '{other}'"
+                message = f"example '{cut(example)}' of '{intent.id}' is also an example of '{other}'"
                 problems.append(problem(doc, loc, message))
     return problems
 
@@ -58,8 +58,8 @@ def near_duplicates(matcher: Matcher, sources: list[tuple[YamlDocument, list[Int
     for c in matcher.confusables():
         doc = where[c.intent]
         message = (
-            f"example '{c.example}' of '{c.intent}' is answered as '{c.other}' "
-            f"({c.other_score:.2f}, nearest '{c.other_example}'; '{c.intent}' {c.own_score:.2f}): "
+            f"example '{cut(c.example)}' of '{c.intent}' is answered as '{c.other}' "
+            f"({c.other_score:.2f}, nearest '{cut(c.other_example)}'; '{c.intent}' {c.own_score:.2f}): "
             "reword it, or move it to the intent it belongs to"
         )
         warnings.append(problem(doc, example_loc(doc, c.intent, c.example), message))

@@ -17,10 +17,12 @@ from bot.knowledge import checks
 from bot.knowledge.checks import fact_group_keys, fact_path_exists
 from bot.knowledge.error_wording import describe, kind
 from bot.knowledge.model import CompiledIntent, Knowledge, PostingKnowledge
+from bot.knowledge.posting_text import PostingTextError, orphan_problem, read_posting_text, text_files
 from bot.knowledge.schema import Intent, IntentsFile, Messages, Posting
 from bot.knowledge.templates import MissingFact, Template, TemplateError, parse
 from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, load_yaml
 from bot.matcher import Matcher, Phrase, build_synonyms
+from bot.passages import PassageIndex, split_passages
 
 __all__ = [
     "INTENTS_FILE",
@@ -31,6 +33,7 @@ __all__ = [
     "PostingKnowledge",
     "fact_group_keys",
     "fact_path_exists",
+    "knowledge_files",
     "load_knowledge",
     "posting_files",
 ]
@@ -54,6 +57,30 @@ def posting_files(directory: Path) -> list[Path]:
     """The posting files a knowledge directory is loaded from, in load order."""
     folder = directory / POSTINGS_DIR
     return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    """Every file loading reads: intents, postings' facts and postings' texts."""
+    return [directory / INTENTS_FILE, *posting_files(directory), *text_files(directory / POSTINGS_DIR)]
+
+
+KNOWLEDGE_SUFFIXES = frozenset({".yaml", ".yml", ".md"})
+
+
+def _refusal(path: Path) -> str | None:
+    """Why a knowledge file isn't read, or None. A link is followed to a YAML or Markdown file wherever
+    it is (knowledge directories share an intents.yaml that way), never to anything else: a link to
+    `.env` or a key would have the bot quote a secret in problems posted to Slack or in answers. A FIFO
+    or device would stall the read."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling or looping link
+        return "is a link to a file that doesn't exist"
+    if target.suffix.lower() not in KNOWLEDGE_SUFFIXES:
+        return f"is a link to {target.name}, which is not a .yaml, .yml or .md file: refused unread"
+    if not target.is_file():
+        return "is not a regular file"
+    return None
 
 
 def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> Knowledge:
@@ -83,6 +110,7 @@ class _Loader:
         intents_doc = self._read(intents_path)
         intents_file = self._validate(intents_doc, IntentsFile) if intents_doc else None
         postings = self._load_postings()
+        texts = self._load_texts()
         if intents_file is None or intents_doc is None:
             if intents_doc is not None:
                 self._check_valid_intents(intents_doc)
@@ -113,7 +141,11 @@ class _Loader:
                 sources = [(intents_doc, intents_file.intents), (doc, posting.intents)]
                 self._warn(checks.near_duplicates(matcher, sources))
             facts = posting.facts_for_templates()
-            built[posting.id] = PostingKnowledge(posting, facts, intents, matcher, _topics(intents, facts))
+            own_text = texts.get(posting.id)
+            passages = PassageIndex(split_passages(own_text), matcher.features) if own_text else None
+            built[posting.id] = PostingKnowledge(
+                posting, facts, intents, matcher, _topics(intents, facts), own_text, passages
+            )
         if not postings and not self.problems:
             self._problem_at(
                 self.directory / POSTINGS_DIR, 1, "no postings: add at least one postings/<id>.yaml"
@@ -126,6 +158,10 @@ class _Loader:
     # ---- reading and schema validation ---------------------------------------------------------------
 
     def _read(self, path: Path) -> YamlDocument | None:
+        refusal = _refusal(path)
+        if refusal is not None:
+            self._problem_at(path, 1, refusal)
+            return None
         try:
             return load_yaml(path)
         except YamlError as exc:
@@ -164,6 +200,25 @@ class _Loader:
                 continue
             loaded.append((doc, posting))
         return loaded
+
+    def _load_texts(self) -> dict[str, str]:
+        """Each posting's text by posting id (the file's stem); problems for texts that can't be served."""
+        texts: dict[str, str] = {}
+        yaml_files = posting_files(self.directory)
+        for path in text_files(self.directory / POSTINGS_DIR):
+            orphan = orphan_problem(path, yaml_files)
+            if orphan is not None:
+                self.problems.append(orphan)
+                continue
+            refusal = _refusal(path)
+            if refusal is not None:
+                self._problem_at(path, 1, refusal)
+                continue
+            try:
+                texts[path.stem] = read_posting_text(path)
+            except PostingTextError as exc:
+                self.problems.append(exc.problem)
+        return texts
 
     # ---- templates and intents ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import Any
 from bot.knowledge.schema import MatchSettings, Posting
 from bot.knowledge.templates import Template
 from bot.knowledge.yaml_source import Problem
+from bot.passages import PassageIndex
 from bot.ranking import Ranker
 
 
@@ -32,6 +33,8 @@ class PostingKnowledge:
     # What the posting can answer, in the knowledge's order: intents whose facts it states, less small talk
     # and recruiter requests. Worked out once here, not per help or out-of-scope message.
     topics: tuple[str, ...] = ()
+    text: str | None = None  # the posting as candidates read it (postings/<id>.md), when there is one
+    passages: PassageIndex | None = None  # its sentences and list items, to quote when no intent fits
 
 
 @dataclass(frozen=True)

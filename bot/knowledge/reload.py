@@ -18,7 +18,7 @@ from pathlib import Path
 
 import watchfiles
 
-from bot.knowledge.loader import INTENTS_FILE, Knowledge, KnowledgeError, load_knowledge, posting_files
+from bot.knowledge.loader import Knowledge, KnowledgeError, knowledge_files, load_knowledge
 from bot.knowledge.yaml_source import Problem
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class LiveKnowledge:
 def _fingerprint(directory: Path) -> str:
     """A digest of exactly the files the loader reads; equal digests load to equal knowledge."""
     digest = hashlib.sha256()
-    for path in [directory / INTENTS_FILE, *posting_files(directory)]:
+    for path in knowledge_files(directory):
         digest.update(str(path.relative_to(directory)).encode() + b"\0")
         try:
             digest.update(path.read_bytes())

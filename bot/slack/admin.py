@@ -23,7 +23,6 @@ from bot.slack.asked import Asked
 from bot.slack.blocks import Message, note_message, preformatted_message
 from bot.slack.delivery import send
 from bot.slack.services import Services
-from bot.store import hash_user
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +61,11 @@ def admin_command(text: str) -> AdminCommand | None:
 def run_admin_command(services: Services, asked: Asked, command: AdminCommand) -> None:
     """Run `command` for an admin and reply privately; refuse (and log) anyone else."""
     if asked.user not in services.settings.admin_user_ids:
-        who = hash_user(services.settings.user_hash_key(), asked.user) or "-"
+        who = services.log_name(asked.user)
         logger.warning("refused /posting %s from user %s: not in ADMIN_USER_IDS", command.name, who)
         send(services, asked.target(), note_message(REFUSAL.format(command=command.name)))
         return
-    logger.info("/posting %s run by admin %s", command.name, asked.user)
+    logger.info("/posting %s run by admin %s", command.name, services.log_name(asked.user))
     message = _reload(services) if command.name == "reload" else _report(services, command.days)
     send(services, asked.target(), message)
 

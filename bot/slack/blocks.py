@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answer import Part, Reply
+from bot.answer import Part, Reply, quote_intro
 from bot.knowledge.schema import Posting
+from bot.passages import Quote
 from bot.routing import ASK_TEXT, Choice
 from bot.slack import buttons
 from bot.slack.buttons import ButtonValue
@@ -62,14 +63,39 @@ def answer_message(
 ) -> Message:
     """An answer: its text, the posting it comes from, feedback buttons and a way to a recruiter."""
     blocks: list[Block] = []
+    whole_lists: list[Block] = []
     for part in parts:
-        blocks.extend(sections(escape(part.text)))
+        if part.lead:  # a long list led by the sentences that answer: the whole list one click away
+            blocks.extend(quote_blocks(part.lead))
+            whole_lists.append(_whole_list_button(len(whole_lists), part, origin))
+        else:
+            blocks.extend(sections(escape(part.text)))
     if handoff_note:
         blocks.extend(sections(handoff_note))
-    tail = [_context(_provenance(posting)), _answer_actions(origin, parts, offer_recruiter)]
+    rated = [p.intent for p in parts]
+    tail = [_context(_provenance(posting)), _answer_actions(origin, rated, offer_recruiter, whole_lists)]
     blocks = _cap(blocks, MAX_BLOCKS - len(tail)) + tail
     texts = [part.text for part in parts] + ([_unformatted(handoff_note)] if handoff_note else [])
     return Message(_fallback("\n\n".join(texts)), blocks)
+
+
+def quoted_message(posting: Posting, reply: Reply, origin: ButtonValue) -> Message:
+    """The posting's own sentences, as quote blocks, with feedback buttons and a way to a recruiter."""
+    rated = [q.feedback_key for q in reply.quotes]
+    tail = [_context(_provenance(posting)), _answer_actions(origin, rated, True)]
+    blocks = _cap(quote_blocks(reply.quotes), MAX_BLOCKS - len(tail)) + tail
+    return Message(_fallback(reply.text), blocks)
+
+
+def quote_blocks(quotes: Sequence[Quote]) -> list[Block]:
+    """Each quote under a line saying where in the posting it comes from. Rich-text quotes hold literal
+    text, so a posting's "<!channel>" or "*" shows as written and pings or formats nothing."""
+    blocks: list[Block] = []
+    for quote in quotes:
+        blocks.append(_context(escape(quote_intro(quote))))
+        element = {"type": "text", "text": fit(quote.text, MAX_SECTION)}
+        blocks.append({"type": "rich_text", "elements": [{"type": "rich_text_quote", "elements": [element]}]})
+    return blocks
 
 
 def did_you_mean_message(reply: Reply, origin: ButtonValue) -> Message:
@@ -211,15 +237,16 @@ def _facts(posting: Posting) -> list[Block]:
     if posting.teams:
         fields.append(f"*Teams*\n{escape(', '.join(posting.teams))}")
     if posting.salary:
-        s = posting.salary
-        line = " ".join(
-            part
-            for part in (s.currency, f"{s.min:,.0f}\u2013{s.max:,.0f}", s.period and f"per {s.period}")
-            if part
-        )  # an en dash between the numbers
-        fields.append(
-            f"*Base salary*\n{escape(line)}" + (f"\n{escape(s.eligibility)}" if s.eligibility else "")
-        )
+        ranges = posting.salary if isinstance(posting.salary, list) else [posting.salary]
+        shown = []
+        for s in ranges:  # one range, or one per currency or zone
+            line = " ".join(
+                part
+                for part in (s.currency, f"{s.min:,.0f}\u2013{s.max:,.0f}", s.period and f"per {s.period}")
+                if part
+            )  # an en dash between the numbers
+            shown.append(escape(line) + (f"\n{escape(s.eligibility)}" if s.eligibility else ""))
+        fields.append("*Base salary*\n" + "\n".join(shown))
     if posting.relocation:
         fields.append(f"*Relocation*\n{'provided' if posting.relocation.provided else 'not provided'}")
     # A section holds at most 10 fields of at most 2,000 characters.
@@ -284,15 +311,25 @@ def _topic_buttons(topics: Sequence[Topic], origin: ButtonValue) -> list[Block]:
     ]
 
 
+def _whole_list_button(number: int, part: Part, origin: ButtonValue) -> Block:
+    value = ButtonValue(origin.posting, part.intent, message_ts=origin.message_ts, asker=origin.asker)
+    return _button(f"{buttons.PICK_INTENT}_{number}", f"All: {part.label}", value)
+
+
 def _recruiter_button(origin: ButtonValue) -> Block:
     return _button(buttons.TALK_TO_RECRUITER, RECRUITER_LABEL, origin)
 
 
-def _answer_actions(origin: ButtonValue, parts: Sequence[Part], offer_recruiter: bool) -> Block:
-    rated = ButtonValue(origin.posting, intents=[p.intent for p in parts])
+def _answer_actions(
+    origin: ButtonValue, rated: list[str], offer_recruiter: bool, extra: Sequence[Block] = ()
+) -> Block:
+    """Feedback on what was answered (intent ids, or the quotes' feedback keys), then `extra` buttons and
+    the way to a recruiter."""
+    value = ButtonValue(origin.posting, intents=rated)
     elements = [
-        _button(buttons.FEEDBACK_HELPFUL, "👍 Helpful", rated),
-        _button(buttons.FEEDBACK_UNHELPFUL, "👎 Not helpful", rated),
+        _button(buttons.FEEDBACK_HELPFUL, "👍 Helpful", value),
+        _button(buttons.FEEDBACK_UNHELPFUL, "👎 Not helpful", value),
+        *extra,
     ]
     if offer_recruiter:
         elements.append(_recruiter_button(origin))

@@ -22,6 +22,7 @@ from bot.slack.blocks import (
     home_view,
     note_message,
     out_of_scope_message,
+    quoted_message,
     which_role_message,
 )
 from bot.slack.buttons import QUESTION_CHARS, ButtonValue
@@ -140,6 +141,8 @@ def _compose(services: Services, asked: Asked, posting_id: str | None) -> tuple[
         return did_you_mean_message(reply, origin), reply
     if reply.outcome == "out_of_scope":
         return out_of_scope_message(reply, topics(knowledge, posting_id), origin), reply
+    if reply.outcome == "quoted":
+        return quoted_message(knowledge.posting(posting_id).posting, reply, origin), reply
     return _answer(services, knowledge, reply.parts, reply.handoff, asked, origin), reply
 
 
@@ -174,7 +177,7 @@ def _apologise(services: Services, asked: Asked) -> None:
     try:
         send(services, asked.target(), note_message(SORRY))
     except DeliveryError as exc:
-        logger.warning("could not tell %s that answering failed: %s", asked.user, exc)
+        logger.warning("could not tell %s that answering failed: %s", services.log_name(asked.user), exc)
 
 
 def _answer(

@@ -52,7 +52,11 @@ def hand_off(services: Services, posting: Posting, asked: Asked) -> Handoff:
     except (SlackApiError, OSError) as exc:
         services.handoffs.failed(key)
         logger.error(
-            "recruiter alert for %s (posting %s) to %s failed: %s", asked.user, posting.id, channel, exc
+            "recruiter alert for %s (posting %s) to %s failed: %s",
+            services.log_name(asked.user),
+            posting.id,
+            channel,
+            exc,
         )
         services.journal.handed_off(asked.user, posting.id, notified=False)
         return Handoff(False, f"I couldn't reach the recruiting team just now. {how_to_reach(posting)}")

@@ -30,7 +30,7 @@ from bot.slack.app import build_app, web_client
 from bot.slack.durable import Redelivery
 from bot.slack.journal import StoreJournal
 from bot.slack.once import SharedGate
-from bot.slack.server import serve_http
+from bot.slack.server import HttpLimits, serve_http
 from bot.slack.services import KnowledgeProvider, Services, retry_handlers
 from bot.slack.socket_mode import serve_socket_mode
 from bot.store import Store
@@ -110,7 +110,8 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     Redelivery(app, inbox).start()
     signal.signal(signal.SIGTERM, _exit)  # a container stop is a clean shutdown, not an error
     if app_token is None:
-        serve_http(app, settings.port, database.reachable)
+        limits = HttpLimits(settings.http_max_connections, settings.http_idle_timeout)
+        serve_http(app, signing_secret, settings.port, limits, database.reachable)
         return
     serve_socket_mode(app, app_token)
 

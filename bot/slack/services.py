@@ -24,7 +24,7 @@ from bot.knowledge.reload import ReloadResult
 from bot.routing import route
 from bot.settings import Settings
 from bot.slack.once import Gate, OnceGate
-from bot.store import QuestionLog
+from bot.store import QuestionLog, hash_user
 
 KnowledgeProvider = Callable[[], Knowledge]
 Surface = Literal["dm", "mention", "command", "button"]
@@ -93,6 +93,17 @@ class Services:
         routed one by one, see `bot.routing`). Takes the caller's knowledge: one version per reply."""
         routed = route(knowledge, "", channel, self.settings.default_posting)
         return routed.posting or routed.choices[0].posting
+
+    def log_name(self, user: object) -> str:
+        """How a log names a Slack user: the question log's pseudonym, never the raw id ("-" without a
+        key). docs/recruiters.md promises it."""
+        return hash_user(self.settings.user_hash_key(), user if isinstance(user, str) else None) or "-"
+
+
+def log_name(context: BoltContext, user: object) -> str:
+    """`Services.log_name` for a listener's error path, where the services themselves may be missing."""
+    services = context.get(CONTEXT_KEY)
+    return services.log_name(user) if isinstance(services, Services) else "-"
 
 
 def services_of(context: BoltContext) -> Services:

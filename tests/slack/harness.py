@@ -19,6 +19,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Self
 
+from pydantic import SecretStr
+
+from bot.settings import Settings
+from bot.store import hash_user
 from tests.conftest import ROOT
 from tests.environment import clean_env
 from tests.slack_standin import ApiCall, FakeSlackWebAPI
@@ -130,6 +134,13 @@ def http_mode(
             url = f"http://127.0.0.1:{port}"
             process.wait_until_serving(f"{url}/healthz")
             yield process, url, api
+
+
+def pseudonym(user: str) -> str:
+    """How an app started by `http_mode` names `user` in its log: no HASH_KEY, so the key derives from
+    the signing secret. Never the raw user id."""
+    key = Settings(_env_file=None, slack_signing_secret=SecretStr(SIGNING_SECRET)).user_hash_key()
+    return hash_user(key, user) or "-"
 
 
 def get(url: str) -> tuple[int, str]:

@@ -31,6 +31,7 @@ from tests.slack.harness import (
     conversation_ids,
     get,
     http_mode,
+    pseudonym,
     settle,
     shown_text,
     to_channel,
@@ -38,6 +39,7 @@ from tests.slack.harness import (
 from tests.slack_standin import (
     BOT_ID,
     BOT_USER_ID,
+    CANDIDATE_ID,
     ApiCall,
     FakeSlackWebAPI,
     HttpResult,
@@ -424,9 +426,10 @@ def test_a_post_that_still_fails_is_logged_and_slacks_redelivery_is_answered(app
     app.send(payload)
     [refused] = app.replies(channel)  # Slack answered HTTP 200 with ok=false: not retryable
     log = app.process.wait_for_log(
-        f"could not answer DM {payload.data['event']['ts']} from U0CANDIDATE in {channel}"
+        f"could not answer DM {payload.data['event']['ts']} from {pseudonym(CANDIDATE_ID)} in {channel}"
     )
     assert "channel_not_found" in log
+    assert all(CANDIDATE_ID not in line for line in log.splitlines() if "could not answer" in line)
 
     # Slack redelivers what it believes failed: this time the answer goes out, once.
     app.send(payload, retry_num=1)

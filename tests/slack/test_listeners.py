@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from slack_bolt import Ack, BoltContext
 
 from bot.answer import Reply
@@ -26,6 +27,7 @@ from bot.slack.listeners.events.app_home_opened import app_home_opened
 from bot.slack.listeners.events.app_mention import app_mention
 from bot.slack.listeners.events.direct_message import direct_message
 from bot.slack.services import CONTEXT_KEY, Journal, Services, Surface
+from bot.store import hash_user
 from tests.slack.harness import KNOWLEDGE, RECRUITER_CHANNEL, action_ids, blocks_of, button, shown_text
 from tests.slack.in_process import make_services
 from tests.slack_standin import (
@@ -45,6 +47,9 @@ from tests.slack_standin import block_actions as click_payload
 from tests.slack_standin import dm_message as dm_event
 
 log = logging.getLogger("tests.listeners")
+HASH_KEY = "unit-hash-key"
+# Logs name a candidate by the question log's pseudonym, never by Slack user id (docs/recruiters.md).
+CANDIDATE = hash_user(HASH_KEY.encode(), CANDIDATE_ID)
 
 
 class RecordingJournal:
@@ -65,6 +70,12 @@ class RecordingJournal:
         self.handoffs.append((user, posting, notified))
 
 
+@pytest.fixture(autouse=True)
+def _no_raw_user_id_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    yield
+    assert CANDIDATE_ID not in caplog.text
+
+
 @pytest.fixture(scope="module")
 def knowledge() -> Knowledge:
     return load_knowledge(KNOWLEDGE)
@@ -81,7 +92,8 @@ def listener_services(
     journal: Journal,
     recruiter_channel: str | None = RECRUITER_CHANNEL,
 ) -> Services:
-    return make_services(api, knowledge, Settings(recruiter_channel=recruiter_channel), journal=journal)
+    settings = Settings(recruiter_channel=recruiter_channel, hash_key=SecretStr(HASH_KEY))
+    return make_services(api, knowledge, settings, journal=journal)
 
 
 @pytest.fixture
@@ -163,7 +175,7 @@ def test_dm_failure_is_logged_and_the_redelivery_answers(
     with caplog.at_level(logging.ERROR, logger=log.name):
         direct_message(event=body["event"], body=body, context=context, logger=log)
     assert (
-        f"could not answer DM {ts} from {CANDIDATE_ID} in {DM_CHANNEL_ID} (event {body['event_id']})"
+        f"could not answer DM {ts} from {CANDIDATE} in {DM_CHANNEL_ID} (event {body['event_id']})"
         in caplog.text
     )
     assert "channel_not_found" in caplog.text
@@ -229,7 +241,7 @@ def test_mention_failure_is_logged_and_the_candidate_hears_so(
     with caplog.at_level(logging.ERROR, logger=log.name):
         app_mention(event=event, body=event_callback(event).data, context=context, logger=log)
 
-    assert f"could not answer mention {event['ts']} from {CANDIDATE_ID} in {CHANNEL_ID}" in caplog.text
+    assert f"could not answer mention {event['ts']} from {CANDIDATE} in {CHANNEL_ID}" in caplog.text
     assert "knowledge unavailable" in caplog.text
     [apology] = slack_api.calls("chat.postMessage")
     assert apology.params["thread_ts"] == event["ts"]
@@ -258,7 +270,7 @@ def test_home_failure_is_logged(
     slack_api.fail_next("views.publish", status=200, error="invalid_blocks")
     with caplog.at_level(logging.ERROR, logger=log.name):
         app_home_opened(event=home_event(), context=context, logger=log)
-    assert f"could not publish the App Home for {CANDIDATE_ID}" in caplog.text
+    assert f"could not publish the App Home for {CANDIDATE}" in caplog.text
     assert "invalid_blocks" in caplog.text
 
 
@@ -286,7 +298,7 @@ def test_command_failure_is_logged_after_the_ack(
         posting_command(ack=ack, command=command, context=context, logger=log)
 
     assert ack.response is not None
-    assert f"could not answer /posting from {CANDIDATE_ID} in {CHANNEL_ID}" in caplog.text
+    assert f"could not answer /posting from {CANDIDATE} in {CHANNEL_ID}" in caplog.text
     assert "HTTP 404" in caplog.text
 
 
@@ -359,7 +371,7 @@ def test_a_click_whose_answer_cannot_be_delivered_is_logged(
         listener(ack=ack, body=body, action=action, context=context, logger=log)
 
     assert ack.response is not None
-    assert f"could not answer the {action_id} click by {CANDIDATE_ID}" in caplog.text
+    assert f"could not answer the {action_id} click by {CANDIDATE}" in caplog.text
     assert "HTTP 404" in caplog.text
     [refused] = slack_api.responses("gone")
     assert refused.status == 404
@@ -376,7 +388,7 @@ def test_a_button_naming_an_intent_a_reload_removed_asks_to_ask_again(
 
     [note] = slack_api.responses("stale")
     assert "older version of what I know" in note.params["text"]
-    assert f"could not answer the pick_intent_0 click by {CANDIDATE_ID}" in caplog.text
+    assert f"could not answer the pick_intent_0 click by {CANDIDATE}" in caplog.text
 
 
 def test_feedback_is_recorded_and_thanked(
@@ -405,7 +417,7 @@ def test_feedback_delivery_failure_is_logged(
     body, action = click("feedback_helpful", value, slack_api.response_url("fb"))
     with caplog.at_level(logging.ERROR, logger=log.name):
         feedback(ack=new_ack(), body=body, action=action, context=context, logger=log)
-    assert f"could not record feedback from {CANDIDATE_ID}" in caplog.text
+    assert f"could not record feedback from {CANDIDATE}" in caplog.text
 
 
 def test_recruiter_button_alerts_the_channel_once(
@@ -478,7 +490,7 @@ def test_recruiter_alert_failure_is_logged_and_the_candidate_gets_the_contact(
         talk_to_recruiter(ack=new_ack(), body=body, action=action, context=context, logger=log)
 
     assert (
-        f"recruiter alert for {CANDIDATE_ID} (posting acme-platform-engineer) to {RECRUITER_CHANNEL}"
+        f"recruiter alert for {CANDIDATE} (posting acme-platform-engineer) to {RECRUITER_CHANNEL}"
         in caplog.text
     )
     assert "not_in_channel" in caplog.text

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.answer import Part, Reply, Suggestion
-from bot.knowledge.schema import Posting
+from bot.knowledge.schema import Posting, Salary
 from bot.slack import blocks
 from bot.slack.buttons import QUESTION_CHARS, ButtonError, ButtonValue
 from bot.slack.handoff import how_to_reach
@@ -177,7 +177,7 @@ def test_home_view_shows_facts_topics_and_the_way_to_a_recruiter() -> None:
     assert "Core, &lt;Ads&gt;" in shown
     assert "USD 1,000\\u20132,000 per year\\nUS only" in shown
     # A posting that states no currency or pay period gets neither made up.
-    assert posting.salary is not None
+    assert isinstance(posting.salary, Salary)
     silent_salary = posting.salary.model_copy(update={"currency": None, "period": None})
     silent = posting.model_copy(update={"salary": silent_salary})
     shown = json.dumps(blocks.home_view(silent, topics, "email jobs@acme.example."))

@@ -17,10 +17,12 @@ from tests.slack.harness import (
     conversation_ids,
     get,
     http_mode,
+    pseudonym,
     settle,
     to_channel,
 )
 from tests.slack_standin import (
+    CANDIDATE_ID,
     FakeSlackWebAPI,
     HttpResult,
     deliver,
@@ -90,7 +92,7 @@ def test_a_post_refused_past_every_retry_is_logged_and_the_next_question_is_answ
     event, result = app.dm("what is the salary", channel)
     assert result.status == 200
 
-    app.process.wait_for_log(f"could not answer DM {event['ts']} from U0CANDIDATE in {channel}")
+    app.process.wait_for_log(f"could not answer DM {event['ts']} from {pseudonym(CANDIDATE_ID)} in {channel}")
     assert app.attempts(channel) == [503, 503, 503]
     # A later question in the same DM is answered (settle's marker); the refused answer never went out.
     assert settle(app.process, app.api, channel, app.dm) == []

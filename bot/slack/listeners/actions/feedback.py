@@ -11,7 +11,7 @@ from bot.slack.asked import user_of
 from bot.slack.blocks import Message, acknowledged, note_message
 from bot.slack.buttons import FEEDBACK_HELPFUL, ButtonError, ButtonValue
 from bot.slack.delivery import Target, send
-from bot.slack.services import services_of
+from bot.slack.services import log_name, services_of
 
 THANKS = {
     True: "Thanks — glad that helped.",
@@ -36,6 +36,8 @@ def feedback(
         else:  # an ephemeral answer: Slack doesn't send its blocks back
             send(services, Target(response_url=body["response_url"]), note_message(THANKS[helpful]))
     except ButtonError as exc:  # an old message or a forged click: nothing to act on
-        logger.warning("declined the %s click by %s: %s", action.get("action_id"), user, exc)
+        logger.warning(
+            "declined the %s click by %s: %s", action.get("action_id"), log_name(context, user), exc
+        )
     except Exception:
-        logger.exception("could not record feedback from %s", user)
+        logger.exception("could not record feedback from %s", log_name(context, user))

@@ -10,7 +10,7 @@ from slack_bolt import Ack, BoltContext
 from bot.slack.asked import from_click, user_of
 from bot.slack.buttons import ButtonError, ButtonValue
 from bot.slack.conversation import answer_intent
-from bot.slack.services import services_of
+from bot.slack.services import log_name, services_of
 
 
 def pick_intent(
@@ -23,6 +23,10 @@ def pick_intent(
         # A private 'did you mean' is replaced by the answer; elsewhere the answer follows it.
         answer_intent(services_of(context), asked, origin, replace_original=asked.response_url is not None)
     except ButtonError as exc:  # an old message or a forged click: nothing to act on
-        logger.warning("declined the %s click by %s: %s", action.get("action_id"), user_of(body), exc)
+        logger.warning(
+            "declined the %s click by %s: %s", action.get("action_id"), log_name(context, user_of(body)), exc
+        )
     except Exception:
-        logger.exception("could not answer the %s click by %s", action.get("action_id"), user_of(body))
+        logger.exception(
+            "could not answer the %s click by %s", action.get("action_id"), log_name(context, user_of(body))
+        )

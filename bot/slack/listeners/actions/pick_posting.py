@@ -10,7 +10,7 @@ from slack_bolt import Ack, BoltContext
 from bot.slack.asked import from_click, user_of
 from bot.slack.buttons import ButtonError, ButtonValue
 from bot.slack.conversation import answer_question
-from bot.slack.services import services_of
+from bot.slack.services import log_name, services_of
 
 
 def pick_posting(
@@ -25,6 +25,10 @@ def pick_posting(
             origin.posting,
         )
     except ButtonError as exc:  # an old message or a forged click: nothing to act on
-        logger.warning("declined the %s click by %s: %s", action.get("action_id"), user_of(body), exc)
+        logger.warning(
+            "declined the %s click by %s: %s", action.get("action_id"), log_name(context, user_of(body)), exc
+        )
     except Exception:
-        logger.exception("could not answer the %s click by %s", action.get("action_id"), user_of(body))
+        logger.exception(
+            "could not answer the %s click by %s", action.get("action_id"), log_name(context, user_of(body))
+        )

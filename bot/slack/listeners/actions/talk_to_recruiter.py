@@ -10,7 +10,7 @@ from slack_bolt import Ack, BoltContext
 from bot.slack.asked import from_click, user_of
 from bot.slack.buttons import ButtonError, ButtonValue
 from bot.slack.conversation import talk_to_recruiter as hand_over
-from bot.slack.services import services_of
+from bot.slack.services import log_name, services_of
 
 
 def talk_to_recruiter(
@@ -23,6 +23,8 @@ def talk_to_recruiter(
             services_of(context), from_click(body, origin.question, origin.message_ts, origin.asker), origin
         )
     except ButtonError as exc:  # an old message or a forged click: nothing to act on
-        logger.warning("declined the %s click by %s: %s", action.get("action_id"), user_of(body), exc)
+        logger.warning(
+            "declined the %s click by %s: %s", action.get("action_id"), log_name(context, user_of(body)), exc
+        )
     except Exception:
-        logger.exception("could not hand %s over to a recruiter", user_of(body))
+        logger.exception("could not hand %s over to a recruiter", log_name(context, user_of(body)))

@@ -11,7 +11,7 @@ from slack_bolt import Ack, BoltContext
 from bot.slack.admin import admin_command, run_admin_command
 from bot.slack.asked import Asked
 from bot.slack.conversation import answer_question
-from bot.slack.services import services_of
+from bot.slack.services import log_name, services_of
 
 
 def posting_command(ack: Ack, command: dict[str, Any], context: BoltContext, logger: Logger) -> None:
@@ -31,5 +31,7 @@ def posting_command(ack: Ack, command: dict[str, Any], context: BoltContext, log
             run_admin_command(services_of(context), asked, admin)
     except Exception:
         logger.exception(
-            "could not answer /posting from %s in %s", command.get("user_id"), command.get("channel_id")
+            "could not answer /posting from %s in %s",
+            log_name(context, command.get("user_id")),
+            command.get("channel_id"),
         )

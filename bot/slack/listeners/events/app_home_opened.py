@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import BoltContext
 
 from bot.slack.conversation import publish_home
-from bot.slack.services import services_of
+from bot.slack.services import log_name, services_of
 
 
 def app_home_opened(event: dict[str, Any], context: BoltContext, logger: Logger) -> None:
@@ -17,4 +17,4 @@ def app_home_opened(event: dict[str, Any], context: BoltContext, logger: Logger)
     try:
         publish_home(services_of(context), event["user"])
     except Exception:
-        logger.exception("could not publish the App Home for %s", event.get("user"))
+        logger.exception("could not publish the App Home for %s", log_name(context, event.get("user")))

@@ -9,7 +9,7 @@ from slack_bolt import BoltContext
 
 from bot.slack.asked import Asked
 from bot.slack.conversation import answer_event
-from bot.slack.services import services_of
+from bot.slack.services import log_name, services_of
 
 _NAMES = {"dm": "DM", "mention": "mention"}
 
@@ -41,7 +41,7 @@ def answer_candidate_message(
             "could not answer %s %s from %s in %s (event %s)",
             _NAMES[surface],
             event.get("ts"),
-            event.get("user"),
+            log_name(context, event.get("user")),
             event.get("channel"),
             body.get("event_id"),
         )

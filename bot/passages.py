@@ -1,0 +1,502 @@
+"""Answering from the posting's own words: its text as sentences and list items, and which of them answer
+a question.
+
+At load, `postings/<id>.md` is split into passages — the sentences of its paragraphs and its list items —
+each remembering its line and the heading above it. The heading says what a passage is: a bullet under
+"Qualifications" is a requirement, under "Responsibilities" a duty, so "do I need X" and "will I do X" lean
+to different passages.
+
+A passage answers a question when it covers the question's topic words — the words left once function
+words and the words of asking ("do I need", "is there", "actually") are gone. Words are compared much as
+the matcher compares them (normalised, stemmed — here by Snowball, so "flexible" meets "flexibility" —,
+synonym-mapped, typo-tolerant through rapidfuzz), each weighted by its rarity across the posting's passages
+(IDF), so "Pinterest" counts for little and "caching" for a lot. Rules keep a shared word from passing for
+an answer:
+
+- a topic word the passage lacks counts against it, a word the posting never uses (kubernetes) too; one
+  shared word among many missing ones is a coincidence, however rare the word;
+- a word matched only through a synonym counts for little: "redis" maps to "caching", but a sentence about
+  caching doesn't say which cache; after a named tool or a choice ("redis or memcached?") not at all;
+- the thing asked about ("is there a *signing bonus*?", "is *overtime* available?") must be in the passage;
+- "how many / how much / how long" needs a number in the passage, "how often" a frequency, "when" a time;
+- a request to the bot ("write me a poem", "how do I build a REST API") is not a question about the posting.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import snowballstemmer
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from rapidfuzz import fuzz, process
+
+from bot.text import tokens
+
+Kind = Literal["requirement", "duty", "offer", "about", "other"]
+
+MAX_QUOTES = 2
+QUOTE_THRESHOLD = 0.4  # share of the question's topic weight a passage must cover to be quoted
+SECOND_QUOTE = 0.9  # a second passage is quoted only when it scores this close to the first
+SYNONYM_SIMILARITY = 0.3  # a word matched only through a synonym ("redis" -> caching)
+TYPO_SIMILARITY = 0.9  # scaled by the rapidfuzz ratio
+TYPO_CUTOFF = 85
+MIN_FUZZY_LEN = 5
+FRAME_BONUS = 1.15  # a requirement asked about, a requirement found (or a duty, a duty)
+MIN_WORDS_COVERED = 1 / 3  # of the question's topic words, counted alike
+UNKNOWN_WEIGHT = 0.5  # a word the posting never uses, as a share of the rarest word it does use
+
+_HEADING_KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    (
+        "requirement",
+        re.compile(
+            r"qualif|requirement|require|must have|nice to have|you have|you bring|about you|who you are"
+            r"|what you need|you.ll need|you.ll bring|skills|experience|preferred|bonus points|looking for",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "duty",
+        re.compile(
+            r"responsib|what you.ll do|what you will do|duties|day to day|your impact|the role|you will",
+            re.IGNORECASE,
+        ),
+    ),
+    ("offer", re.compile(r"benefit|perks|what we offer|compensation|salary|pay\b", re.IGNORECASE)),
+    ("about", re.compile(r"about|who we are|mission|our company|the company", re.IGNORECASE)),
+)
+
+# Questions that ask for a quantity or a time are answered only by a passage that states one.
+# "How much do you care…" asks about degree, not quantity.
+_QUANTITY_QUESTION = re.compile(
+    r"\bhow (?:many|big|large|long)\b|\bpercent|\bnumber of\b"
+    r"|\bhow much\b(?!\s+(?:do|does|did|is|are|would|will|should|can|could)\b)"
+)
+# "How often" is answered by a frequency: "paid weekly", "twice a month", "every Friday".
+_FREQUENCY_QUESTION = re.compile(r"\bhow often\b|\bhow frequently\b")
+_FREQUENCY = re.compile(
+    r"\b(?:hourly|daily|weekly|biweekly|monthly|quarterly|yearly|annually|every|each|once|twice|per"
+    r"|times a)\b"
+)
+# A question after a named tool or one of several ("redis or memcached?") is not answered by a sentence
+# naming only the category: synonyms, which map the named thing onto its category, don't count for it.
+_SPECIFIC_QUESTION = re.compile(
+    r"\b(?:do|does) (?:you|we|they|the \w+|engineers|pinterest) (?:use|run)\b|\bis it \w+ or\b"
+    r"|\b(?:which|what)\b[^?]*\b(?:use|using|used|run on)\b"
+    r"|\b(?:which|what) (?:\w+ ){0,2}(?:tools?|frameworks?|languages?|platforms?|stack|databases?|engines?"
+    r"|librar(?:y|ies)|vendors?|providers?|clouds?|versions?)\b"
+)
+_TIME_QUESTION = re.compile(r"^(?:when|what time|what date)\b|\bstart date\b|\bdeadline\b")
+_QUANTITY = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?"
+    r"|billions?|several|few|many)\b"
+)
+_TIME = re.compile(
+    r"\b(?:\d{4}|january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|immediately|asap|weeks?|months?|days?|quarter|q[1-4])\b"
+)
+_REQUIREMENT_FRAME = re.compile(
+    r"\b(?:need|needed|require[ds]?|requirement|must|expect|expected|qualif\w*|looking for|prefer\w*"
+    r"|count|counts|enough|years?|background|experience)\b"
+)
+_DUTY_FRAME = re.compile(
+    r"\b(?:will i|would i|i will|i would|do i get|get to|my job|involved|responsible|day to day|work on"
+    r"|be doing|do engineers|engineers do|will engineers)\b"
+)
+
+# Pure function words: never the thing asked about.
+_FUNCTION_TEXT = """
+    a an the is are was were be been being am do does did you your i me my we our us it its this that these
+    those they them their at in on of for to from with by as into about than then so what which who how
+    when where why can could would will should may might must any some all each have has had and or but if
+    not no like basically actually really exactly just
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+# Requests for the bot to do something ("write me a poem", "how do I build a REST API") are not questions
+# about the posting, whatever words they share with it.
+_TASK = re.compile(
+    r"^(?:(?:can|could|would|will) you (?:please )?|please )?(?:write|explain|book|make|create|translate"
+    r"|recommend|teach|solve|fix|debug|calculate|draw|generate|summari[sz]e|give me|show me how|help me)\b"
+    r"|^how (?:do|can|would|should) i (?!get\b)|^how to\b"
+)
+# Words that ask rather than say what about: function words, and the words of asking.
+_ASKING_TEXT = """
+    a an the is are was were be been being am there here do does did doing done you your yours i me my
+    mine we our us it its this that these those they them their he she him her his at in on of for to from
+    with by as into onto about over under up down out off than then too very also just only so such what
+    which who whom whose how when where why can could would will shall should may might must any some all
+    each every have has had and or but nor if not no yes like get got gets getting please tell know let
+    more most much many need needs needed want wants wanted expect expected require required requirement
+    care cares matter matters count counts important deal big actually really basically mostly usually
+    typically currently guys ppl lol something anything thing things stuff kind sort type lot lots bit
+    roughly approximately around either even still whether ever often also role position job posting
+    opening company use used using experience background familiar familiarity knowledge able allowed
+    possible ok okay fine good sense go going look looking describe say said mean means one ones other
+    others else own way ways day work working wise percentage hey hi thanks thank see think feel view
+    itself themselves yourself kindly pls plz after before during while since until because though although
+    first once whenever
+"""
+_ASKING = frozenset(_ASKING_TEXT.split())
+# "What's the dress code?", "is there a signing bonus?": the thing asked about, every word of which a
+# passage must contain — a sentence about code or about pay doesn't answer either.
+_THING_ASKED = (
+    re.compile(
+        r"\b(?:what is|what are|whats|is there|are there|do you (?:offer|have|provide|give)"
+        r"|(?:will|do|can|would) i get(?! to\b)"
+        r"|does \w+ (?:offer|have|provide|give)) (?:(?:an?|any|the|some) )?(?P<thing>[\w ]+?)"
+        r"(?: (?:for|on|in|at|with|like|to|that|from|of|be|during|per|within|after|before|over|under|around"
+        r"|between|without|through)\b|$)"
+    ),
+    # "Is overtime available?", "are scrubs provided?"
+    re.compile(
+        r"^(?:is|are) (?:(?:an?|the|any|some) )?(?P<thing>[\w ]+?) (?:available|provided|offered|allowed"
+        r"|included|covered|free|paid|possible)\b"
+    ),
+    re.compile(
+        r"\bhow (?:does|do) (?:(?:the|your|a) )?(?P<thing>[\w ]+?) (?:work|works|look|looks|happen)\b"
+    ),
+)
+# Two words joined by "or" with no comma before it: a choice between two things, not two clauses.
+_ALTERNATIVES = re.compile(r"([\w+#.-]+) or (?:(?:an?|the) )?([\w+#.-]+)")
+_SYNONYM = "~"  # keeps synonym-mapped words apart from words as written
+_ENGLISH = snowballstemmer.stemmer("english")
+# Words two letters apart that say one thing: "a/b" testing, "c/c++", "ci/cd".
+_SLASHED = re.compile(r"\b(\w)/(\w)\b")
+_FILLER_PHRASES = re.compile(r"\bas well\b|\bin this (?:role|position|job)\b")
+
+
+_stem_cache: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """Snowball's English stemmer, cached: "flexible" and "flexibility", "restful" and "rest" meet."""
+    found = _stem_cache.get(word)
+    if found is None:
+        found = _ENGLISH.stemWord(word)
+        if len(_stem_cache) < 100_000:  # questions' words are open-ended and the bot runs for weeks
+            _stem_cache[word] = found
+    return found
+
+
+_ASKING_STEMS = frozenset(stem(word) for word in _ASKING) | _ASKING
+
+_CLOSERS = '"\u201d\u2019)'  # what may follow a sentence's full stop: quotes, a parenthesis
+_SENTENCE_END = re.compile(rf"(?<=[.!?])[{_CLOSERS}]*\s+(?=[\"\u201c\u2018(]?[A-Z0-9$\u00a3\u20ac])")
+_ABBREVIATIONS_TEXT = "e.g i.e etc inc ltd co corp sr jr no vs mr mrs ms dr st u.s approx"
+_ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
+_LEAD_IN = re.compile(r"\s*(?:include|includes|are|will be|is)?\s*:\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One sentence or list item of the posting's text."""
+
+    text: str
+    line: int  # 1-based, in postings/<id>.md
+    heading: str  # the heading (or lead-in sentence) it sits under; "" at the top
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    line: int
+    heading: str
+    score: float
+
+    @property
+    def feedback_key(self) -> str:
+        """What 👍 / 👎 on this quote is recorded under, where an intent's id would be."""
+        return f"{QUOTE_FEEDBACK}{self.line}"
+
+
+QUOTE_FEEDBACK = "quote:"  # feedback on a quote is kept as "quote:<line>": no intent id has a colon
+
+
+# ---- splitting -----------------------------------------------------------------------------------------
+
+
+def split_passages(markdown: str) -> list[Passage]:
+    """The passages of a posting's Markdown text, in order. Headings are context, not passages; so is a
+    paragraph's closing lead-in to a list ("Responsibilities include:"); questions are neither."""
+    passages: list[Passage] = []
+    heading, lead_in = "", ""
+    in_list = 0
+    tokens_ = MarkdownIt("commonmark").parse(_as_markdown(markdown))
+    for i, token in enumerate(tokens_):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            in_list += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            in_list -= 1
+            if not in_list:
+                lead_in = ""
+        elif token.type == "inline" and token.map is not None:
+            text = _plain(token)
+            opener = tokens_[i - 1].type if i else ""
+            if opener == "heading_open" or (not in_list and _is_heading_line(text)):
+                heading, lead_in = _clean_heading(text), ""
+                continue
+            sentences = list(_sentences(text, token.map[0] + 1))
+            if not in_list and sentences and sentences[-1][0].rstrip().endswith(":"):
+                lead_in = _clean_heading(sentences.pop()[0])
+            context = lead_in if in_list and lead_in else heading
+            kind = _kind(lead_in if in_list and lead_in else "") or _kind(heading) or "other"
+            for sentence, line in sentences:
+                if not sentence.rstrip().endswith("?"):
+                    passages.append(Passage(sentence, line, context, kind))
+    return passages
+
+
+_BULLET = re.compile(r"^(\s*)[\u2022\u00b7\u25aa\u25cf\u2023\u2043]\s+")
+_CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 &/,'()-]{1,60}$")
+
+
+def _as_markdown(text: str) -> str:
+    """Plain text pasted as a posting, read as Markdown would read it, line for line (so line numbers
+    hold): "•" bullets become list items, and a short line that ends in a colon or is in capitals
+    ("Qualifications:", "WHAT YOU NEED") becomes a heading."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if _BULLET.match(line):
+            line = _BULLET.sub(r"\1- ", line)
+        elif not stripped.startswith(("#", "-", "*", "+", ">", "|")) and (
+            _is_heading_line(stripped) or (_CAPS_HEADING.match(stripped) and len(stripped.split()) <= 6)
+        ):
+            line = f"## {stripped}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _plain(token: Token) -> str:
+    """An inline token's text without Markdown marks; soft line breaks kept, so lines can be counted."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _sentences(text: str, first_line: int) -> Iterable[tuple[str, int]]:
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start()].rstrip(f".!?{_CLOSERS}").split()
+        if before and before[-1].lower().rstrip(".") in _ABBREVIATIONS:
+            continue
+        if before and len(before[-1]) == 1 and before[-1].isupper():  # an initial: "J. Smith"
+            continue
+        yield from _one(text, start, match.start(), first_line)
+        start = match.end()
+    yield from _one(text, start, len(text), first_line)
+
+
+def _one(text: str, start: int, end: int, first_line: int) -> Iterable[tuple[str, int]]:
+    sentence = " ".join(text[start:end].split())
+    if sentence:
+        yield sentence, first_line + text.count("\n", 0, start)
+
+
+def _is_heading_line(text: str) -> bool:
+    """A short line ending in a colon and holding no sentence: "Qualifications:", "About Pinterest:"."""
+    return "\n" not in text and text.endswith(":") and len(text.split()) <= 6 and "." not in text
+
+
+def _clean_heading(text: str) -> str:
+    return _LEAD_IN.sub("", " ".join(text.split())).strip(" #*:")
+
+
+def _kind(heading: str) -> Kind | None:
+    for kind, pattern in _HEADING_KINDS:
+        if pattern.search(heading):
+            return kind
+    return None
+
+
+# ---- finding ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    passage: Passage
+    literal: frozenset[str]  # stemmed words as written
+    canonical: frozenset[str]  # its words through the knowledge's synonyms, each prefixed with _SYNONYM
+    has_quantity: bool
+    has_time: bool
+    has_frequency: bool
+
+
+class PassageIndex:
+    """The passages of one posting, indexed once at load; `find` is safe to call from threads."""
+
+    def __init__(self, passages: Sequence[Passage], features: Callable[[str], list[str]]) -> None:
+        self.passages = list(passages)
+        self._features = features  # the matcher's: normalised, synonym-mapped, stemmed
+        self._entries = [
+            _Entry(
+                p,
+                frozenset(_literal(p.text)),
+                frozenset(_SYNONYM + word for word in features(p.text)),
+                bool(_QUANTITY.search(p.text.lower())),
+                bool(_TIME.search(p.text.lower())),
+                bool(_FREQUENCY.search(p.text.lower())),
+            )
+            for p in self.passages
+        ]
+        self._literal_idf = _idf([e.literal for e in self._entries])
+        self._canonical_idf = _idf([e.canonical for e in self._entries])
+        self._unknown = UNKNOWN_WEIGHT * math.log1p(max(len(self._entries), 1))
+        # Typos are corrected against words as written: stems are too short to tell apart ("qualifi" for
+        # "qualified" is one letter from "qualiti" for "quality").
+        words = sorted({w for p in self.passages for w in _words(p.text) if len(w) >= MIN_FUZZY_LEN})
+        self._typo_words, self._typo_stems = words, [stem(w) for w in words]
+        self._resolved: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def find(self, question: str, limit: int = MAX_QUOTES) -> list[Quote]:
+        """The passages that answer `question`, best first (at most `limit`); [] when none does."""
+        if not self._entries:
+            return []
+        text = " ".join(tokens(_FILLER_PHRASES.sub(" ", _SLASHED.sub(r"\1\2", question.lower()))))
+        if _TASK.search(text):
+            return []
+        specific = bool(_SPECIFIC_QUESTION.search(text)) or self._unknown_alternatives(question.lower())
+        literals, words = self._topic_words(text, specific)
+        if not words:
+            return []
+        # Topic words every quoted passage must contain: all of them after a named tool, else the thing
+        # asked about ("is there a signing bonus?"): a passage sharing the other words doesn't answer it.
+        required = set(range(len(words))) if specific else self._thing_asked(text, literals, words)
+        weights = [self._weight(matches) for matches in words]
+        total = sum(weights)
+        requirement, duty = bool(_REQUIREMENT_FRAME.search(text)), bool(_DUTY_FRAME.search(text))
+        wants_quantity, wants_time = bool(_QUANTITY_QUESTION.search(text)), bool(_TIME_QUESTION.search(text))
+        wants_frequency = bool(_FREQUENCY_QUESTION.search(text))
+        scored: list[tuple[float, int]] = []
+        for position, entry in enumerate(self._entries):
+            if (wants_quantity and not entry.has_quantity) or (wants_time and not entry.has_time):
+                continue
+            if wants_frequency and not entry.has_frequency:
+                continue
+            if any(_similarity(words[i], entry) <= SYNONYM_SIMILARITY for i in required):
+                continue
+            similarities = [_similarity(matches, entry) for matches in words]
+            # One rare shared word among many the passage lacks is a coincidence ("who won the game last
+            # night?" and "lasting memories"), however rare the word.
+            if sum(s > SYNONYM_SIMILARITY for s in similarities) < MIN_WORDS_COVERED * len(words):
+                continue
+            score = sum(w * s for w, s in zip(weights, similarities, strict=True)) / total
+            kind = entry.passage.kind
+            if (requirement and kind == "requirement") or (duty and kind == "duty"):
+                score *= FRAME_BONUS
+            scored.append((min(score, 1.0), position))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        quotes: list[Quote] = []
+        for score, position in scored[:limit]:
+            if score < QUOTE_THRESHOLD or (quotes and score < SECOND_QUOTE * quotes[0].score):
+                break
+            p = self._entries[position].passage
+            quotes.append(Quote(p.text, p.line, p.heading, round(score, 4)))
+        return sorted(quotes, key=lambda q: q.line)  # in the posting's order, as a candidate would read them
+
+    # ---- words ---------------------------------------------------------------------------------------------
+
+    def _unknown_alternatives(self, text: str) -> bool:
+        """ "Microservices or a monolith?", "redis or memcached?": a choice between things the posting never
+        names asks for something specific it doesn't say."""
+        for match in _ALTERNATIVES.finditer(text):
+            pair = [" ".join(tokens(word)) for word in match.groups()]
+            if any(not word or word in _ASKING for word in pair):
+                continue
+            if all(stem(word) not in self._literal_idf for word in pair):
+                return True
+        return False
+
+    def _thing_asked(
+        self, text: str, literals: list[str], words: list[tuple[tuple[str, float], ...]]
+    ) -> set[int]:
+        """Positions in `literals` (extended as needed) of the words of the thing asked about."""
+        required: set[int] = set()
+        for pattern in _THING_ASKED:
+            for match in pattern.finditer(text):
+                for word in match.group("thing").split():
+                    if word in _FUNCTION_WORDS:
+                        continue
+                    literal = stem(word)
+                    if literal not in literals:  # a word of asking, here the thing itself: "meaning"
+                        literals.append(literal)
+                        words.append(self._resolve(word, literal))
+                    required.add(literals.index(literal))
+        return required
+
+    def _topic_words(
+        self, text: str, specific: bool
+    ) -> tuple[list[str], list[tuple[tuple[str, float], ...]]]:
+        """The question's topic words (stemmed), and per word the passage words it may stand for, each with
+        a similarity."""
+        seen: list[str] = []
+        words = []
+        for word in text.split():
+            literal = stem(word)
+            if word in _ASKING or literal in _ASKING_STEMS or literal in seen:
+                continue
+            seen.append(literal)
+            matches = self._resolve(word, literal)
+            if specific:
+                matches = tuple(m for m in matches if m[1] > SYNONYM_SIMILARITY)
+            words.append(matches)
+        return seen, words
+
+    def _resolve(self, word: str, literal: str) -> tuple[tuple[str, float], ...]:
+        cached = self._resolved.get(word)
+        if cached is not None:
+            return cached
+        matches: dict[str, float] = {}
+        if literal in self._literal_idf:
+            matches[literal] = 1.0
+        elif len(word) >= MIN_FUZZY_LEN:
+            best = process.extractOne(
+                word, self._typo_words, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_CUTOFF
+            )
+            if best is not None:
+                matches[self._typo_stems[best[2]]] = TYPO_SIMILARITY * best[1] / 100
+        for canonical in self._features(word):
+            if _SYNONYM + canonical in self._canonical_idf:
+                matches.setdefault(_SYNONYM + canonical, SYNONYM_SIMILARITY)
+        found = tuple(matches.items())
+        if len(self._resolved) < 50_000:
+            self._resolved[word] = found
+        return found
+
+    def _weight(self, matches: tuple[tuple[str, float], ...]) -> float:
+        """A word weighs its rarity in the posting; a word the posting never uses weighs the most."""
+        known = [self._literal_idf[word] for word, similarity in matches if similarity > SYNONYM_SIMILARITY]
+        return max(known) if known else self._unknown
+
+
+def _idf(documents: Sequence[frozenset[str]]) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    for words in documents:
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+    return {word: math.log1p(len(documents) / df) for word, df in counts.items()}
+
+
+def _similarity(matches: tuple[tuple[str, float], ...], entry: _Entry) -> float:
+    best = 0.0
+    for word, similarity in matches:
+        if similarity > best and (word in entry.literal or word in entry.canonical):
+            best = similarity
+    return best
+
+
+def _words(text: str) -> list[str]:
+    return tokens(_SLASHED.sub(r"\1\2", text.lower()))
+
+
+def _literal(text: str) -> list[str]:
+    return [stem(word) for word in _words(text)]

@@ -1,0 +1,112 @@
+"""Sentences `import` must read right, or leave for review: stated no's, money that is only one end of a
+range, denials, and words that look like facts but aren't."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.importer.draft import build_draft
+from bot.importer.sources import from_text
+
+HEADER = "Line Cook\nAcme Diner | Reno, NV\n\n"
+
+
+def imported(body: str) -> tuple[dict[str, Any], list[str]]:
+    draft = build_draft(from_text(HEADER + body + "\n", "test.txt"))
+    return draft.posting, [text for _, text in draft.review]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "equity"),
+    [
+        ("Equity is not offered for this role.", {"provided": False}),
+        ("Equity: none.", {"provided": False}),
+        ("This role is not eligible for equity.", {"provided": False}),
+        ("There is no equity component.", {"provided": False}),
+        ("This role includes equity.", {"provided": True, "detail": "This role includes equity."}),
+    ],
+)
+def test_equity_stated_yes_and_no(sentence: str, equity: dict[str, Any]) -> None:
+    assert imported(sentence)[0]["equity"] == equity
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "You will receive stock options that are not subject to a cliff.",  # a yes with a "not" in it
+        "Not only a salary: you also get equity.",
+        "We offer an employee stock purchase plan.",  # a benefit, not an equity grant
+        "Pinterest is committed to an inclusive and equitable workplace.",
+    ],
+)
+def test_sentences_that_only_look_like_equity_are_left_out(sentence: str) -> None:
+    assert "equity" not in imported(sentence)[0]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Pay is up to $25 per hour.",  # only the top of a range
+        "Salary from $45,000+ for supervisors.",  # only the bottom
+        "A $5,000 sign-on bonus and a $2/hr night differential.",
+        "OTE is $160,000 with uncapped commission.",
+        "We raised $80M last year.",
+        "Our 401(k) matches up to $6,000 a year.",
+    ],
+)
+def test_money_that_is_not_a_base_pay_range_is_never_salary(sentence: str) -> None:
+    posting, review = imported(sentence)
+    assert "salary" not in posting
+    assert sentence in review  # a person should look at it
+
+
+def test_denied_remote_work_is_not_remote() -> None:
+    posting, review = imported("Remote work is not possible for this role.")
+    assert "remote" not in posting and "Remote work is not possible for this role." in review
+
+
+@pytest.mark.parametrize(
+    ("sentence", "years"),
+    [
+        ("At least three years of line experience.", 3),
+        ("2-4 years' experience in a busy kitchen.", 2),
+        ("No experience required: we train you.", 0),
+        ("Experience: 5+ years.", 5),
+    ],
+)
+def test_experience_is_the_minimum_stated(sentence: str, years: int) -> None:
+    assert imported(sentence)[0]["requirements"]["experience_years"] == years
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Must be 18 years of age or older.",
+        "Acme Diner has served Reno for 40 years.",
+        "Our cooks stay an average tenure of 7 years.",
+        "Founded 12 years ago.",
+    ],
+)
+def test_years_that_are_not_experience(sentence: str) -> None:
+    assert "requirements" not in imported(sentence)[0]
+
+
+def test_a_header_line_names_mode_and_contract_but_they_are_not_teams() -> None:
+    draft = build_draft(
+        from_text("Support Agent\nBrightdesk · Customer Care · Full-time · Remote\n", "t.txt")
+    )
+    assert draft.posting["teams"] == ["Customer Care"]
+    assert draft.posting["remote"] == {"mode": "remote"}
+    assert draft.posting["level"] == {"employment_type": "full_time"}
+
+
+def test_senior_living_is_not_a_senior_role() -> None:
+    draft = build_draft(from_text("Caregiver - Senior Living\nMaple Homes | Reno, NV\n", "t.txt"))
+    assert "level" not in draft.posting
+
+
+def test_a_dollar_in_a_canadian_posting_names_no_currency() -> None:
+    draft = build_draft(from_text("Cook\nMaple Diner | Toronto, ON\n\nThe wage is $18 per hour.\n", "t.txt"))
+    assert draft.posting["salary"] == {"min": 18, "max": 18, "period": "hour"}

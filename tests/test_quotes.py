@@ -1,0 +1,234 @@
+"""Answering from the posting's own words: splitting the text, finding the sentences that answer, and the
+reply every surface gets through `answer` — quoted, led by a quote, asked back, or honestly silent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.answer import answer, render_intent
+from bot.knowledge.loader import Knowledge, load_knowledge
+from bot.passages import Passage, split_passages
+from tests.conftest import KNOWLEDGE
+from tests.environment import run_cli
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Knowledge:
+    return load_knowledge(KNOWLEDGE)
+
+
+def quoted_lines(knowledge: Knowledge, question: str) -> list[int]:
+    passages = knowledge.posting().passages
+    assert passages is not None
+    return [q.line for q in passages.find(question)]
+
+
+# ---- splitting ---------------------------------------------------------------------------------------
+
+TEXT = """\
+# Nurse at Mercy Hospital
+
+Mercy is a teaching hospital. It opened in 1990 in St. Louis, e.g. near the river.
+We care for
+the whole city. Ready to join?
+
+## What you'll do
+
+- Care for patients on a 30-bed ward.
+- Teach students. Mentor new nurses.
+
+## Requirements:
+
+Candidates must have:
+
+1. A nursing licence.
+2. Two years on a ward.
+
+Benefits:
+
+* Free parking
+"""
+
+
+def test_the_text_splits_into_sentences_and_list_items_with_lines_and_headings() -> None:
+    passages = split_passages(TEXT)
+    assert [(p.line, p.text) for p in passages] == [
+        (3, "Mercy is a teaching hospital."),
+        (3, "It opened in 1990 in St. Louis, e.g. near the river."),
+        (4, "We care for the whole city."),  # a sentence across lines starts on its first line
+        (9, "Care for patients on a 30-bed ward."),
+        (10, "Teach students."),
+        (10, "Mentor new nurses."),
+        (16, "A nursing licence."),
+        (17, "Two years on a ward."),
+        (21, "Free parking"),
+    ]
+
+
+def test_headings_and_lead_ins_say_what_a_passage_is() -> None:
+    by_line = {p.line: p for p in split_passages(TEXT)}
+    assert by_line[9] == Passage("Care for patients on a 30-bed ward.", 9, "What you'll do", "duty")
+    assert (by_line[16].heading, by_line[16].kind) == ("Candidates must have", "requirement")
+    assert (by_line[21].heading, by_line[21].kind) == ("Benefits", "offer")
+    assert (by_line[3].heading, by_line[3].kind) == ("Nurse at Mercy Hospital", "other")
+
+
+def test_the_bundled_text_splits_into_its_sentences() -> None:
+    passages = split_passages((KNOWLEDGE / "postings" / "pinterest-backend-engineer.md").read_text())
+    assert not any(p.text.endswith("?") for p in passages)  # "Are you applying to the internship?"
+    assert len(passages) == 20  # 3 + 2 sentences, 6 duties, 5 qualifications, 4 notes
+    qualifications = [p for p in passages if p.heading == "Qualifications"]
+    assert [p.line for p in qualifications] == [22, 23, 24, 25, 26]
+    assert {p.kind for p in qualifications} == {"requirement"}
+    assert {p.kind for p in passages if p.heading == "Responsibilities"} == {"duty"}
+
+
+# ---- finding -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("do you do A/B testing?", 14),
+        ("is communication a big deal for this role?", 26),
+        ("do you care about maintainable code?", 24),
+        ("is innovation encouraged?", 7),
+        ("is caching experience something you want", 23),
+        ("will i be able to grow professionaly in this role?", 18),  # a typo
+    ],
+)
+def test_a_question_the_posting_answers_gets_the_sentence(
+    bundled: Knowledge, question: str, line: int
+) -> None:
+    assert line in quoted_lines(bundled, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is there a 401k match?",  # shares "in addition to the base salary"'s topic, says nothing about it
+        "is there an on-call rotation?",
+        "whats the dress code",  # "code" is in "maintainable code"
+        "for caching is it redis or memcached",  # "redis" is a synonym of caching: not an answer
+        "what test framework do you use for the automated tests",
+        "is the architecture microservices or a monolith",
+        "how big is the Core team?",  # a number is asked; the sentence naming Core has none
+        "when would the start date be",
+        "How much travel is required for this role, percentage-wise?",
+        "write me a poem about cats",  # a request, not a question about the posting
+        "who won the game last night",  # one rare shared word ("lasting") is a coincidence
+        "what's the meaning of life",
+    ],
+)
+def test_a_shared_word_is_not_an_answer(bundled: Knowledge, question: str) -> None:
+    assert quoted_lines(bundled, question) == []
+
+
+def test_at_most_two_sentences_in_the_posting_order(bundled: Knowledge) -> None:
+    passages = bundled.posting().passages
+    assert passages is not None
+    quotes = passages.find("would I work with designers and other engineers?")
+    assert 1 <= len(quotes) <= 2
+    assert [q.line for q in quotes] == sorted(q.line for q in quotes)
+    assert passages.find("would I work with designers?", limit=1)[0].score > 0
+
+
+def test_do_i_need_leans_to_requirements_and_will_i_to_duties(bundled: Knowledge) -> None:
+    """Both lists mention collaboration; the question's frame picks the list."""
+    assert quoted_lines(bundled, "do I need collaboration skills?") == [26]
+    assert 15 in quoted_lines(bundled, "will I collaborate with design and product teams?")
+
+
+def test_a_posting_without_text_quotes_nothing(tmp_path: Path) -> None:
+    from tests.fixtures.kb import MINIMAL_INTENTS, MINIMAL_POSTING, write_knowledge
+
+    knowledge = load_knowledge(write_knowledge(tmp_path, MINIMAL_INTENTS, {"acme-dev.yaml": MINIMAL_POSTING}))
+    reply = answer(knowledge, "is innovation encouraged?")
+    assert (reply.outcome, reply.quotes) == ("out_of_scope", [])
+
+
+# ---- the reply -----------------------------------------------------------------------------------------
+
+
+def test_a_quoted_reply_is_marked_as_the_postings_words(bundled: Knowledge) -> None:
+    reply = answer(bundled, "is innovation encouraged?")
+    assert reply.outcome == "quoted"
+    assert reply.intents == []
+    assert reply.text.startswith("From the posting (About Pinterest): “The company fosters innovation")
+    assert [q.line for q in reply.quotes] == [7, 16]
+    assert not reply.handoff
+
+
+def test_absent_facts_keep_the_posting_doesnt_say_reply(bundled: Knowledge) -> None:
+    reply = answer(bundled, "is there a 401k match?")
+    assert reply.outcome == "answered" and reply.parts[0].missing
+    assert reply.quotes == []
+    assert "equity" not in reply.text.split("\n\n")[-1]  # the offer, not a quote
+    assert reply.offer is not None
+
+
+def test_a_long_list_answer_leads_with_the_item_asked_about(bundled: Knowledge) -> None:
+    reply = answer(bundled, "will I work with designers?")
+    assert reply.intents == ["responsibilities"]
+    [part] = reply.parts
+    assert part.text.startswith("From the posting")
+    assert "designers" in part.text
+    assert "Idea generation" not in part.text  # not the whole list…
+    assert "(Ask for “responsibilities” to see the whole list.)" in part.text  # …which is one line away
+    assert part.full == render_intent(bundled, None, "responsibilities").text
+    assert [q.line for q in reply.quotes] == [q.line for q in part.lead]
+
+
+def test_a_question_about_the_whole_list_gets_the_whole_list(bundled: Knowledge) -> None:
+    reply = answer(bundled, "what are the responsibilities?")
+    assert reply.parts[0].lead == [] and reply.quotes == []
+    assert reply.text.count("•") == 6
+
+
+def test_a_near_miss_is_asked_back_with_one_or_two_intents(bundled: Knowledge) -> None:
+    reply = answer(bundled, "leetcode style questions?")
+    assert reply.outcome == "did_you_mean"
+    assert [s.intent for s in reply.suggestions] == ["interview"]
+
+
+def test_asking_back_can_be_turned_off(bundled: Knowledge) -> None:
+    import dataclasses
+
+    off = dataclasses.replace(bundled, settings=bundled.settings.model_copy(update={"ask_back": 1.0}))
+    assert answer(off, "leetcode style questions?").outcome == "out_of_scope"
+
+
+def test_a_near_miss_made_of_function_words_is_not_asked_back(bundled: Knowledge) -> None:
+    """ "What's the weather?" scores near "what's the role" on "what's the" alone."""
+    assert answer(bundled, "what's the weather?").outcome == "out_of_scope"
+
+
+# ---- ask --json --------------------------------------------------------------------------------------
+
+
+def test_ask_json_carries_the_quotes() -> None:
+    result = run_cli(
+        "ask", "--knowledge", KNOWLEDGE, "--json", "-", stdin="do you do A/B testing?\nwhat's the salary?\n"
+    )
+    assert result.returncode == 0, result.stderr
+    quoted, answered = (json.loads(line) for line in result.stdout.splitlines())
+    assert quoted["outcome"] == "quoted"
+    assert quoted["intents"] == []
+    [quote] = quoted["quotes"]
+    assert quote["line"] == 14
+    assert "A/B testing" in quote["text"]
+    assert quote["text"] in quoted["text"]
+    assert answered["outcome"] == "answered"
+    assert answered["quotes"] == []
+
+
+def test_the_quoted_line_is_the_line_in_the_text_file() -> None:
+    result = run_cli("ask", "--knowledge", KNOWLEDGE, "--json", "do you care about maintainable code?")
+    [quote] = json.loads(result.stdout)["quotes"]
+    lines = (
+        (KNOWLEDGE / "postings" / "pinterest-backend-engineer.md").read_text(encoding="utf-8").splitlines()
+    )
+    assert quote["text"] in lines[quote["line"] - 1]
