@@ -40,6 +40,12 @@ eval: $(STAMP)
 	$(BIN)/posting-bot eval --knowledge eval/imported --posting northgate-warehouse-associate \
 		eval/quotes-northgate-warehouse-associate.yaml
 	$(BIN)/posting-bot import-eval eval/import/dev
+	for voice in terse nonnative typos longwinded formal; do \
+		$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting pinterest-backend-engineer \
+			eval/round1/$$voice.yaml || exit 1; done
+	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting riverside-registered-nurse eval/round1/nurse.yaml
+	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting northstar-warehouse-associate eval/round1/warehouse.yaml
+	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting bloomfield-marketing-intern eval/round1/intern.yaml
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

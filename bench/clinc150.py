@@ -1,6 +1,7 @@
 """CLINC150 under its paper's "oos-threshold" protocol, through the real loader and matcher.
 
     python -m bench.clinc150 [PATH]     (default: ../shared/benchmarks/clinc150/data_full.json)
+    python -m bench.clinc150 --validation [PATH]     figures on val + oos_val, test never read
 
 The data is read from PATH and never copied into the repository. `train` becomes a real knowledge directory
 (intents.yaml + one minimal posting, plain-text answers) in a temp dir, loaded with `load_knowledge`, so the
@@ -10,6 +11,9 @@ is chosen on val + oos_val (best 151-class accuracy) and the figures are reporte
 What is measured is `Matcher.rank` top-1 — the protocol's classifier. The `answer()` path (what candidates
 get) is also run on test with the same threshold and no did-you-mean margin; it differs only where a message
 is split into several questions.
+
+`--validation` reports the full variant on val + oos_val (the threshold tuned there too) and never reads the
+test split: the way to check a matcher change without tuning to test.
 """
 
 from __future__ import annotations
@@ -128,7 +132,9 @@ def accuracy(predictions: Sequence[Prediction], threshold: float) -> float:
     return hits / len(predictions) if predictions else 0.0
 
 
-def run(variant: str, train: Sequence[Pair], data: dict[str, list[Pair]]) -> tuple[Figures, Knowledge]:
+def run(
+    variant: str, train: Sequence[Pair], data: dict[str, list[Pair]], split: str = "test"
+) -> tuple[Figures, Knowledge]:
     with tempfile.TemporaryDirectory() as tmp:
         directory = write_knowledge(Path(tmp) / "knowledge", train)
         start = time.perf_counter()
@@ -138,8 +144,8 @@ def run(variant: str, train: Sequence[Pair], data: dict[str, list[Pair]]) -> tup
     assert isinstance(matcher, Matcher), "the loader builds the intent matcher this measures"
     threshold, val_accuracy = tune_threshold(predict(matcher, data["val"] + data["oos_val"]))
     latencies: list[float] = []
-    test = predict(matcher, data["test"], latencies)
-    oos_test = predict(matcher, data["oos_test"], latencies)
+    test = predict(matcher, data[split], latencies)
+    oos_test = predict(matcher, data[f"oos_{split}"], latencies)
     ms = np.asarray(latencies) * 1000
     figures = Figures(
         variant=variant,
@@ -186,11 +192,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.clinc150", description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_DATA, help="CLINC150 data_full.json")
     parser.add_argument("--no-answer-path", action="store_true", help="skip the answer() comparison")
+    parser.add_argument(
+        "--validation", action="store_true", help="full variant, figures on val + oos_val; test is never read"
+    )
     args = parser.parse_args(argv)
     if not args.path.is_file():
         print(f"bench.clinc150: no such file: {args.path}", file=sys.stderr)
         return 2
     data = read_dataset(args.path)
+    if args.validation:
+        full, _ = run("full", data["train"], data, split="val")
+        print(f"CLINC150 ({args.path.name}), validation only: threshold and figures on val + oos_val")
+        print(format_table([full]))
+        return 0
     full, knowledge = run("full", data["train"], data)
     few, _ = run(f"{FEW_SHOT}-shot", few_shot(data["train"]), data)
     print(f"CLINC150 ({args.path.name}), oos-threshold protocol: threshold on val + oos_val, figures on test")

@@ -27,10 +27,11 @@ RECORDED_OUTCOMES: tuple[RecordedOutcome, ...] = get_args(RecordedOutcome)
 LIST_ITEMS = 4  # an answer with this many list lines is long: a quote that answers precisely leads it
 _LIST_LINE = re.compile(r"^\s*(?:[•*-]|\d+[.)])\s", re.MULTILINE)
 
-# Where one message holds several questions: sentence ends, semicolons, and joining words that start a new
-# clause. A split is only kept when its pieces answer different intents confidently.
+# Where one message holds several questions: sentence ends, semicolons, and joining words (or a lone "+",
+# "&" or "n") that start a new clause. A split is only kept when its pieces answer different intents
+# confidently.
 _SPLIT = re.compile(
-    r"[?!;\n]+|\.\s+|,?\s+\b(?:and|also|plus|as well as)\b\s+|,\s+(?=\w+\s+\w+)", re.IGNORECASE
+    r"[?!;\n]+|\.\s+|,?\s+(?:\b(?:and|n|also|plus|as well as)\b|[+&])\s+|,\s+(?=\w+\s+\w+)", re.IGNORECASE
 )
 
 

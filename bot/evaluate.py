@@ -79,6 +79,11 @@ class Result:
     def correct(self) -> bool:
         return self.predicted == (self.case.expect or [])
 
+    @property
+    def wrong_answer(self) -> bool:
+        """The reply answers an intent that was not asked: worse than declining, which loses nothing."""
+        return bool(set(self.predicted) - set(self.case.expect or []))
+
 
 @dataclass
 class Report:
@@ -103,6 +108,8 @@ class Report:
             ),
             "oos_recall": _ratio(sum(not r.predicted for r in oos), len(oos)),
             "oos_precision": _ratio(sum(not r.case.expect for r in predicted_oos), len(predicted_oos)),
+            "wrong_answers": sum(r.wrong_answer for r in self.results),
+            "wrong_answer_rate": _ratio(sum(r.wrong_answer for r in self.results), len(self.results)),
             "latency_ms_p50": _percentile(latencies, 50),
             "latency_ms_p99": _percentile(latencies, 99),
             "confusions": [
@@ -163,6 +170,7 @@ def format_report(figures: dict[str, Any]) -> str:
         f"did-you-mean rate     {_pct(figures['did_you_mean_rate'])}",
         f"out-of-scope recall   {_pct(figures['oos_recall'])}",
         f"out-of-scope precision {_pct(figures['oos_precision'])}",
+        f"wrong answers         {figures['wrong_answers']} ({_pct(figures['wrong_answer_rate'])})",
         f"latency p50 / p99     {figures['latency_ms_p50']:.3f} / {figures['latency_ms_p99']:.3f} ms",
     ]
     if figures["confusions"]:

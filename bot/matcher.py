@@ -27,16 +27,22 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.text import NON_TOPIC_WORDS
 from bot.text import tokens as text_tokens
 
 TOP_EXAMPLES = 3  # an intent's nearest-examples score is the mean of this many best-matching examples
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) for an unknown word to count as a typo of a known one
+FUNCTION_FUZZY_CUTOFF = 88  # …of a function word or a 4-letter word: "whre" is "where", but "weather" is
+# no "whether" and "play" no "pay"
 MIN_FUZZY_LEN = 4  # shorter words are too ambiguous to correct ("pay" vs "day")
 SHORTLIST = 256  # examples kept for per-intent scoring after the vectorised pass
 # Word profile (naive Bayes); chosen on CLINC150's validation split, see docs/benchmarks.md.
 PROFILE_SMOOTHING = 0.1  # added to every word count, so an unseen word is unlikely rather than impossible
 PROFILE_TEMPERATURE = 4.0  # softens the posterior: word evidence adds up fast and would be overconfident
 PROFILE_POWER = 0.2  # how strongly the profile damps an intent's score (0 would ignore it)
+PADDING_SLACK = 4.0  # question words no example shares count in full up to this mass (in unknown words)…
+PADDING_DISCOUNT = 0.25  # …and at this fraction beyond it, so padding a long question drags it down less
+TOPIC_INTENTS = 4  # a known word used by at most this many intents names a topic: never padding
 TYPO_CACHE_SIZE = 50_000  # typos are open-ended and the bot runs for weeks
 
 Phrase = tuple[str, ...]
@@ -68,6 +74,7 @@ class _Query:
     columns: np.ndarray  # vocabulary columns the question's words resolved to
     similarity: np.ndarray  # 1.0 for an exact word, less for a typo match
     weight: float  # IDF mass of every question word, known or not
+    topic_weight: float  # the part of it from words that name a topic (TOPIC_INTENTS)
 
 
 def build_synonyms(mapping: Mapping[str, Sequence[str]]) -> dict[Phrase, Phrase]:
@@ -97,6 +104,9 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
             return word[: len(word) - len(suffix)] + replacement
     return word
+
+
+_FUNCTION_STEMS = frozenset(stem(word) for word in NON_TOPIC_WORDS)
 
 
 class Matcher:
@@ -134,11 +144,22 @@ class Matcher:
         intents_using = np.count_nonzero(counts, axis=1)
         self._idf = np.log1p(n_intents / np.maximum(intents_using, 1))
         self.unknown_weight = math.log1p(n_intents)  # as rare as a word can be
+        # A word few intents use names a topic, unless it is a function word that just happens to be rare.
+        self._topic = (intents_using <= TOPIC_INTENTS) & ~np.isin(self.vocab, list(_FUNCTION_STEMS))
+        # A function word no example uses weighs what the examples' own function words weigh on average.
+        function_columns = [c for word, c in self._vocab_index.items() if word in _FUNCTION_STEMS]
+        self.function_weight = float(self._idf[function_columns].mean()) if function_columns else 1.0
         self._example_weight = np.bincount(rows, weights=self._idf[cols], minlength=len(self._texts))
         # log P(word | intent), each intent's examples pooled; smoothing spreads a little over the vocabulary.
         pooled = counts.sum(axis=0) + PROFILE_SMOOTHING * max(len(self.vocab), 1)
         self._log_profile = np.log((counts + PROFILE_SMOOTHING) / pooled)
-        self._typo_targets, self._typo_columns = self._typo_vocabulary()
+        # Typos keep their first letter far more often than not, so a word is only corrected to a known word
+        # starting with the same letter: "actions" is no typo of "vacation" (cheaper to search, too).
+        self._typo_targets: dict[str, tuple[list[str], list[int]]] = {}
+        for target, column in zip(*self._typo_vocabulary(), strict=True):
+            words, columns = self._typo_targets.setdefault(target[0], ([], []))
+            words.append(target)
+            columns.append(column)
         self._typo_cache: dict[str, tuple[int, float] | None] = {}
 
     @property
@@ -190,28 +211,43 @@ class Matcher:
 
     def _query(self, text: str) -> _Query:
         matched: dict[int, float] = {}
-        weight = 0.0
+        weight = topic_weight = 0.0
         for feature in set(self.features(text)):
             hit = self._resolve(feature)
             if hit is None:
-                weight += self.unknown_weight
+                # An unknown word counts against every example as much as a word can ("what's the
+                # weather?"); a function word no example happens to use ("whether", "regarding") says no
+                # more than the function words they do use.
+                weight += self.function_weight if feature in _FUNCTION_STEMS else self.unknown_weight
                 continue
             column, closeness = hit
             matched[column] = max(matched.get(column, 0.0), closeness)
             weight += float(self._idf[column])
+            if self._topic[column]:
+                topic_weight += float(self._idf[column])
         columns = np.fromiter(matched, dtype=np.int64, count=len(matched))
         similarity = np.fromiter(matched.values(), dtype=np.float64, count=len(matched))
-        return _Query(columns, similarity, weight)
+        return _Query(columns, similarity, weight, topic_weight)
 
     def _scores(self, query: _Query) -> tuple[np.ndarray, dict[int, int]]:
         """Every intent's score, and the best example row of each intent the question shares a word with."""
         if not len(query.columns):
             return np.zeros(len(self.intent_ids)), {}
-        overlap = np.zeros(len(self._texts), dtype=np.float64)
+        # Overlap from words that name a topic and from the rest, kept apart: question words an example
+        # doesn't share count against it in full when they name a topic (they may be a second question); the
+        # rest are padding, and past PADDING_SLACK count for less.
+        topic_overlap = np.zeros(len(self._texts), dtype=np.float64)
+        other_overlap = np.zeros(len(self._texts), dtype=np.float64)
         for column, similarity in zip(query.columns.tolist(), query.similarity.tolist(), strict=True):
-            overlap[self._postings[column]] += self._idf[column] * similarity
+            target = topic_overlap if self._topic[column] else other_overlap
+            target[self._postings[column]] += self._idf[column] * similarity
+        overlap = topic_overlap + other_overlap
         rows = np.flatnonzero(overlap)
-        dice = 2 * overlap[rows] / (query.weight + self._example_weight[rows])
+        unmatched_topic = query.topic_weight - topic_overlap[rows]
+        padding = (query.weight - query.topic_weight) - other_overlap[rows]
+        slack = PADDING_SLACK * self.unknown_weight
+        padding = np.where(padding > slack, slack + PADDING_DISCOUNT * (padding - slack), padding)
+        dice = 2 * overlap[rows] / (overlap[rows] + unmatched_topic + padding + self._example_weight[rows])
         if len(rows) > SHORTLIST:
             keep = np.argpartition(dice, -SHORTLIST)[-SHORTLIST:]
             rows, dice = rows[keep], dice[keep]
@@ -283,8 +319,11 @@ class Matcher:
         if feature not in self._typo_cache:
             if len(self._typo_cache) > TYPO_CACHE_SIZE:
                 self._typo_cache.clear()
+            words, columns = self._typo_targets.get(feature[0], ([], []))
             best = process.extractOne(
-                feature, self._typo_targets, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
+                feature, words, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
             )
-            self._typo_cache[feature] = (self._typo_columns[best[2]], best[1] / 100) if best else None
+            if best and best[1] < FUNCTION_FUZZY_CUTOFF and (best[0] in _FUNCTION_STEMS or len(feature) <= 4):
+                best = None
+            self._typo_cache[feature] = (columns[best[2]], best[1] / 100) if best else None
         return self._typo_cache[feature]

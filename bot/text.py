@@ -38,7 +38,6 @@ _NON_WORD = re.compile(r"[^\w$%+#]+")
 _LEADING_PUNCT = "$%#"
 _TRAILING_PUNCT = "$%"
 
-
 # Words that carry no topic: without them "is there parking at the office?" and "do you have parking?" are
 # both about parking, and "what's the weather?" shares nothing with "what's the role?".
 _FUNCTION_WORDS_TEXT = """
@@ -49,6 +48,14 @@ _FUNCTION_WORDS_TEXT = """
     every have has had and or but nor if not no yes like get got please tell know let more most much many
 """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+# The matcher also reads these as saying how a question is asked, not what about: a question isn't held to
+# them when no example happens to use one ("whether", "regarding", "basically").
+_NON_TOPIC_TEXT = """
+    been being done having whether either neither both because since while though although however therefore
+    thus upon within via regarding concerning towards toward whereby yourself myself ourselves themselves
+    really actually basically quite rather kinda sorta gonna wanna gotta ok okay oh um uh stuff thing things
+"""
+NON_TOPIC_WORDS = FUNCTION_WORDS | frozenset(_NON_TOPIC_TEXT.split())
 
 
 def strip_slack_markup(text: str) -> str:

@@ -422,7 +422,7 @@ def leader(tmp_path: Path) -> Knowledge:
 
 
 def test_a_clear_leader_is_answered_below_the_threshold(leader: Knowledge) -> None:
-    question = "is there parking for my bike"  # words no example uses drag the score down
+    question = "is there parking for bikes nearby"  # words no example uses drag the score down
     top, runner_up = leader.posting().matcher.rank(question)[:2]
     assert 0.5 * 0.6 <= top.score < 0.5 and top.score >= 2.5 * runner_up.score
     assert answer(leader, question).intents == ["parking"]

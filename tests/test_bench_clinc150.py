@@ -73,6 +73,19 @@ def test_the_benchmark_prints_protocol_figures_for_both_variants(tmp_path: Path)
     assert "peak memory" in result.stdout
 
 
+def test_the_validation_run_reports_on_val_and_never_reads_test(tmp_path: Path) -> None:
+    path = write_dataset(tmp_path / "data_small.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["test"], data["oos_test"] = [["unreadable", "no-such-intent"]], []  # would score 0 if read
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run_bench("--validation", path)
+    assert result.returncode == 0, result.stderr
+    assert "validation only" in result.stdout and "answer() path" not in result.stdout
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line[:1].isalnum()}
+    assert set(rows) >= {"full"} and "10-shot" not in rows
+    assert float(rows["full"][5]) == 1.0 and float(rows["full"][6]) == 1.0  # in-scope, oos recall on val
+
+
 def test_a_missing_data_file_is_a_one_line_error(tmp_path: Path) -> None:
     result = run_bench(tmp_path / "nothing.json")
     assert result.returncode == 2

@@ -219,6 +219,7 @@ def test_eval_json_figures(cases: Path) -> None:
     assert figures["multi_fully_answered"] == 1.0
     assert figures["oos_recall"] == 1.0
     assert figures["oos_precision"] == 1.0
+    assert figures["wrong_answers"] == 1 and figures["wrong_answer_rate"] == 0.2  # benefits, never asked
     assert figures["confusions"] == [{"expected": "salary", "predicted": "benefits", "count": 1}]
     (error,) = figures["errors"]
     assert error["question"] == "how much pto" and error["predicted"] == ["benefits"]
@@ -233,6 +234,7 @@ def test_eval_text_report(cases: Path) -> None:
     report = result.stdout
     assert re.search(r"^accuracy\s+80\.0%$", report, re.M), report
     assert re.search(r"^in-scope accuracy\s+75\.0%$", report, re.M), report
+    assert re.search(r"^wrong answers\s+1 \(20\.0%\)$", report, re.M), report
     assert re.search(r"^out-of-scope recall\s+100\.0%$", report, re.M), report
     assert re.search(r"^out-of-scope precision\s+100\.0%$", report, re.M), report
     assert re.search(r"^latency p50 / p99\s+[\d.]+ / [\d.]+ ms$", report, re.M), report

@@ -14,7 +14,7 @@ from tests.environment import run_cli
 from tests.fixtures.kb import line_of
 
 CASES = """\
-- {question: "do you do A/B testing?", answer: ["a/b testing"]}
+- {question: "is A/B testing common there?", answer: ["a/b testing"]}
 - {question: "what's the salary?", answer: "118,938"}
 - {question: "how do you feel about poetry?", answer: ["poetry"]}
 - {question: "is there an on-call rotation?", answer: silent}

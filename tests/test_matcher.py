@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+import bot.matcher as matcher_module
 from bot.matcher import TOP_EXAMPLES, Candidate, Matcher, build_synonyms
 
 # Every intent shares the question words ("what", "is", "the"...), so only the topic words tell them apart.
@@ -54,6 +55,57 @@ def test_only_words_of_four_letters_or_more_are_corrected(matcher: Matcher) -> N
     # Under four letters a guess is more often wrong than right ("pay" is not "day").
     assert top(matcher, "ofice").intent == "location"
     assert top(matcher, "cty").score == 0
+
+
+def test_a_typo_keeps_its_first_letter(matcher: Matcher) -> None:
+    # "vemote" is one letter from "remote", but typos seldom change the first letter.
+    assert top(matcher, "can I work vemote").score < top(matcher, "can I work xyzzy remote").score
+    assert top(matcher, "can I work remite").intent == "remote"
+
+
+def test_function_words_and_short_words_are_corrected_only_on_a_near_certain_match() -> None:
+    matcher = Matcher({"where": ["where is the office"], "pay": ["what is the pay"]}, {})
+    assert top(matcher, "whre").intent == "where"  # one letter short of a function word: a typo
+    assert top(matcher, "wherever").score == 0  # a real word a few letters from one is not
+    assert top(matcher, "play").score == 0  # four letters, one dropped, is too easy to hit by chance
+
+
+def test_a_function_word_no_example_uses_weighs_like_the_ones_they_do() -> None:
+    matcher = Matcher(EXAMPLES, SYNONYMS)
+    # "whether" is in no example; as a function word it costs what "is" or "the" costs, far less than a word
+    # naming something no example knows ("penguins").
+    function = top(matcher, "whether relocation is offered").score
+    unknown = top(matcher, "penguins relocation is offered").score
+    assert top(matcher, "whether relocation is offered").intent == "relocation"
+    assert unknown < function < top(matcher, "relocation is offered").score
+
+
+def test_a_long_question_padded_with_unknown_words_loses_less_than_each_word_would_cost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    matcher = Matcher(EXAMPLES, SYNONYMS)
+    question = (
+        "forgive the long preamble: my partner, children and elderly parents would be moving with me, "
+        "kindly advise, is relocation offered"
+    )
+    padded = top(matcher, question)
+    assert padded.intent == "relocation"
+    assert padded.score < top(matcher, "is relocation offered").score
+    # Without the discount every unknown word would cost in full.
+    monkeypatch.setattr(matcher_module, "PADDING_DISCOUNT", 1.0)
+    assert top(matcher, question).score < 0.7 * padded.score
+    # A short question with one or two unknown words is no padding: it costs the same either way.
+    short = "is relocation offered in antarctica"
+    undiscounted = top(matcher, short).score
+    monkeypatch.undo()
+    assert top(matcher, short).score == undiscounted
+
+
+def test_padding_never_hides_a_second_question(matcher: Matcher) -> None:
+    # Words another intent uses are no padding: the whole message stays below each of its questions.
+    whole = top(matcher, "is relocation offered and what is the salary range for the role").score
+    assert whole < top(matcher, "is relocation offered").score
+    assert whole < top(matcher, "what is the salary range for the role").score
 
 
 @pytest.mark.parametrize(

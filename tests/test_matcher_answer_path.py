@@ -53,3 +53,8 @@ def test_two_real_questions_are_both_answered_in_order(knowledge: Knowledge) -> 
         "relocation",
         "salary",
     ]
+
+
+@pytest.mark.parametrize("joiner", ["+", "&", "n"])
+def test_a_terse_joiner_separates_two_questions(knowledge: Knowledge, joiner: str) -> None:
+    assert answer(knowledge, f"pay range {joiner} relocation assistance?").intents == ["salary", "relocation"]

@@ -84,7 +84,7 @@ def quotes_in(call: ApiCall) -> list[str]:
 
 def test_a_quoted_answer_is_a_quote_block_with_feedback_and_the_recruiter(app: App) -> None:
     channel = fresh("D")
-    app.dm("do you do A/B testing?", channel)
+    app.dm("is A/B testing common there?", channel)
     [reply] = app.replies(channel)
 
     [quote] = quotes_in(reply)
@@ -103,7 +103,7 @@ def test_a_quoted_answer_is_a_quote_block_with_feedback_and_the_recruiter(app: A
     data = report_when(app, lambda d: any(q["line"] == 14 and q["down"] for q in d["quoted"]))
     assert data["totals"]["outcomes"]["quoted"] >= 1
     [line_14] = [q for q in data["quoted"] if q["line"] == 14]
-    assert line_14["examples"][0] == "do you do A/B testing?"
+    assert line_14["examples"][0] == "is A/B testing common there?"
     assert (line_14["up"], line_14["down"]) == (0, 1)
     assert all(f["intent"] != "quote:14" for f in data["feedback"])
 
@@ -123,7 +123,7 @@ def report_when(app: App, ready: Callable[[dict[str, Any]], bool], timeout: floa
 
 def test_a_near_miss_is_asked_back_and_a_click_answers(app: App) -> None:
     channel = fresh("D")
-    app.dm("leetcode style questions?", channel)
+    app.dm("screening calls?", channel)
     [question] = app.replies(channel)
     assert "Did you mean" in question.params["text"]
     choice = button(question, "pick_intent_0")

@@ -216,9 +216,9 @@ def test_questions_feedback_and_handoffs_are_logged_without_user_ids(app: SlackA
 
 def test_the_report_reads_what_slack_logged(app: SlackApp) -> None:
     channel = fresh("D")
-    app.dm("is there a gym membership at the data engineer role?", channel)
+    app.dm("is there a ping pong table at the data engineer role?", channel)
     app.posts(channel)
-    logged(app, "SELECT 1 FROM questions WHERE question LIKE '%gym membership%'")
+    logged(app, "SELECT 1 FROM questions WHERE question LIKE '%ping pong table%'")
     result = run_cli(
         "report", "--json", "--database", app.database, "--knowledge", app.process.settings["KNOWLEDGE_DIR"]
     )
@@ -226,7 +226,7 @@ def test_the_report_reads_what_slack_logged(app: SlackApp) -> None:
     report = json.loads(result.stdout)
     assert report["totals"]["questions"] >= 1
     asked = [e for c in report["clusters"] for e in c["examples"]]
-    assert "is there a gym membership at the data engineer role?" in asked
+    assert "is there a ping pong table at the data engineer role?" in asked
     assert CANDIDATE_ID not in result.stdout
 
 
