@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150
 	$(BIN)/python -m bench.answer_latency
 	$(BIN)/python -m bench.slack_latency
+	$(BIN)/python -m bench.replicas
 	$(BIN)/python -m bench.routing
 	$(BIN)/python -m bench.scale
 

@@ -9,7 +9,7 @@ from bot.answer import Reply, answer, render_intent
 from bot.knowledge.loader import Knowledge
 from bot.role_index import MAX_CHOICES
 from bot.routing import ASK_TEXT, Choice, route
-from bot.store import Store
+from bot.store import QuestionLog
 
 PROMPT = "you> "
 QUIT = {"quit", "exit", ":q", "/quit"}
@@ -21,7 +21,7 @@ def chat(
     stdin: TextIO,
     stdout: TextIO,
     default_posting: str | None = None,
-    store: Store | None = None,
+    store: QuestionLog | None = None,
 ) -> None:
     """Read questions until EOF or "quit". `knowledge` is called per question so live reloads show.
 

@@ -359,14 +359,17 @@ def _tune(args: argparse.Namespace, knowledge: Knowledge, cases: list[Case], pos
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.chat import chat
-    from bot.store import Store
+    from bot.store import Store, StoreError
 
     live = _live(args, settings)
     posting_id = _posting(live.current, args.posting) if args.posting is not None else None
     default = _default_posting(live.current, settings)
     store = None
     if args.record:
-        store = Store(settings.database_path, settings.user_hash_key(), settings.retention_days)
+        try:
+            store = Store(settings.database(), settings.user_hash_key(), settings.retention_days)
+        except StoreError as exc:
+            raise CliError(f"DATABASE_URL: {exc}") from exc
     with live:
         chat(live, posting_id, sys.stdin, sys.stdout, default, store)
     return 0
@@ -382,12 +385,16 @@ def _live(args: argparse.Namespace, settings: Settings) -> LiveKnowledge:
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
+    from bot.database import Database
     from bot.report import ReportError, build_report, format_report, question_report
-    from bot.store import Records, Store
+    from bot.store import Records, Store, StoreError
 
     if not (args.since > 0 and math.isfinite(args.since)):
         raise CliError("--since must be a positive number of days")
-    path = args.database or settings.database_path
+    try:
+        database = Database(f"sqlite:///{args.database}" if args.database else settings.database())
+    except StoreError as exc:
+        raise CliError(f"DATABASE_URL: {exc}") from exc
     knowledge = None
     try:
         knowledge = load_knowledge(_knowledge_dir(args, settings))
@@ -398,11 +405,15 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
     now = time.time()
-    if path.is_file():
+    path = database.path
+    if path is not None and path.exists() and not path.is_file():
+        raise CliError(f"the question log {path} is not a file (DATABASE_PATH names a SQLite file)")
+    if path is None or path.is_file():
+        store = Store(database, None, settings.retention_days)
         try:
-            report = question_report(Store(path, None, settings.retention_days), knowledge, args.since, now)
+            report = question_report(store, knowledge, args.since, now)
         except ReportError as exc:
-            raise CliError(f"cannot read the question log {path}: {exc}") from exc
+            raise CliError(f"cannot read the question log {database.where}: {exc}") from exc
     else:
         print(f"posting-bot: no question log at {path} yet: nothing has been recorded", file=sys.stderr)
         report = build_report(Records([], [], []), knowledge, args.since, now)

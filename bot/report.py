@@ -11,7 +11,6 @@ nearest to — usually a recruiter's next edit is adding those questions as exam
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -26,7 +25,7 @@ from bot.knowledge.loader import Knowledge
 from bot.knowledge.schema import Posting
 from bot.matcher import stem
 from bot.passages import QUOTE_FEEDBACK
-from bot.store import DAY, HandoffRecord, QuestionRecord, Records, Store, StoreError
+from bot.store import DAY, HandoffRecord, QuestionLog, QuestionRecord, Records, StoreError
 from bot.text import FUNCTION_WORDS, tokens
 
 CLUSTER_CUTOFF = 75  # mean of token set and token sort ratio (0-100) to join a group's first question
@@ -52,7 +51,7 @@ class ReportError(Exception):
 
 
 def question_report(
-    store: Store, knowledge: Knowledge | None, since_days: float, now: float | None = None
+    store: QuestionLog, knowledge: Knowledge | None, since_days: float, now: float | None = None
 ) -> dict[str, Any]:
     """The report on the last `since_days` of `store`: the one builder behind the CLI and `/posting report`.
 
@@ -61,7 +60,7 @@ def question_report(
     now = time.time() if now is None else now
     try:
         records = store.read(now - since_days * DAY)
-    except (sqlite3.Error, OSError, StoreError) as exc:
+    except StoreError as exc:  # the driver's errors arrive wrapped: bot.database
         raise ReportError(str(exc)) from exc
     return build_report(records, knowledge, since_days, now)
 

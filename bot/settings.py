@@ -36,9 +36,12 @@ class Settings(BaseSettings):
     greenhouse_api_base_url: str = "https://boards-api.greenhouse.io"
     lever_api_base_url: str = "https://api.lever.co"
 
-    database_path: Path = Path("data/posting-bot.sqlite3")
+    database_url: str | None = None  # any SQLAlchemy URL; wins over DATABASE_PATH
+    database_path: Path = Path("data/posting-bot.sqlite3")  # shorthand for a SQLite file
     retention_days: int = Field(90, ge=1)
     hash_key: SecretStr | None = None  # keys the pseudonyms of user ids in the store
+    # How long an acknowledged event is its process's before a restart or another replica answers it.
+    event_lease_seconds: float = Field(30.0, gt=0, le=900)
 
     def user_hash_key(self) -> bytes | None:
         """HASH_KEY, else a key derived from a Slack secret (pseudonyms then change if it is rotated)."""
@@ -49,6 +52,10 @@ class Settings(BaseSettings):
                 raw = secret.get_secret_value().encode()
                 return hmac.new(raw, b"posting-bot user ids", "sha256").digest()
         return None
+
+    def database(self) -> str:
+        """The question log's SQLAlchemy URL: DATABASE_URL, else the SQLite file at DATABASE_PATH."""
+        return self.database_url or f"sqlite:///{self.database_path}"
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

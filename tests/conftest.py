@@ -26,8 +26,9 @@ def require_shared(path: Path) -> None:
     pytest.skip(message)
 
 
-# The stand-ins' fixtures (`slack_api`, `socket_mode_server`, `job_boards`) for every test.
-pytest_plugins = ["tests.slack_standin.fixtures", "tests.job_boards_standin"]
+# The stand-ins' fixtures (`slack_api`, `socket_mode_server`, `job_boards`) and a PostgreSQL server
+# (`postgres`, `database_url`) for every test.
+pytest_plugins = ["tests.slack_standin.fixtures", "tests.job_boards_standin", "tests.fixtures.postgres"]
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.answer import answer
 from bot.knowledge.loader import load_knowledge
-from bot.store import MIGRATIONS, SCHEMA_VERSION, Store
+from bot.store import Store
 from tests.conftest import KNOWLEDGE
 from tests.environment import run_cli
 
@@ -31,7 +31,7 @@ def test_a_quoted_reply_is_logged_as_quoted_with_its_lines(tmp_path: Path) -> No
 def test_a_log_from_before_quotes_keeps_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     with contextlib.closing(sqlite3.connect(path)) as conn, conn:
-        conn.executescript(MIGRATIONS[0])
+        conn.executescript((Path(__file__).parent / "fixtures" / "legacy_schema.sql").read_text())
         conn.execute(
             "INSERT INTO questions (at, surface, user_hash, posting, question, intents, missing, top_intent,"
             " confidence, outcome) VALUES (1.0, 'dm', NULL, 'p', 'is it remote?', '[\"remote\"]', '[]',"
@@ -45,7 +45,7 @@ def test_a_log_from_before_quotes_keeps_its_rows(tmp_path: Path) -> None:
     assert store.record_reply(answer(knowledge, "is A/B testing common there?"), "U0A", "dm")
     assert [q.outcome for q in store.read(0).questions] == ["answered", "quoted"]
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004"
 
 
 def test_the_report_counts_quoted_answers_and_their_feedback_apart(tmp_path: Path) -> None:

@@ -262,6 +262,22 @@ def test_an_unreadable_log_is_a_clear_error(tmp_path: Path) -> None:
     assert str(database) in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_directory_where_the_log_should_be_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    result = run_cli("report", env={"DATABASE_PATH": str(tmp_path / "data")})
+    assert result.returncode == 2
+    assert f"{tmp_path / 'data'} is not a file" in result.stderr and "Traceback" not in result.stderr
+    assert "nothing has been recorded" not in result.stderr
+
+
+def test_an_unreachable_database_server_is_a_clear_error(tmp_path: Path) -> None:
+    url = f"postgresql+psycopg://bot:secret-pw@/postgres?host={tmp_path}"  # no server listens there
+    result = run_cli("report", env={"DATABASE_URL": url})
+    assert result.returncode == 2
+    assert "cannot read the question log postgresql+psycopg://bot:***@/postgres" in result.stderr
+    assert "secret-pw" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_naming_the_role_does_not_make_questions_alike(tmp_path: Path) -> None:
     knowledge = write_knowledge(tmp_path / "kb", INTENTS, {"acme-dev.yaml": ACME, "beta-ops.yaml": BETA})
     database = tmp_path / "log.sqlite3"

@@ -83,7 +83,7 @@ def _report(services: Services, days: float) -> Message:
     try:
         report = question_report(services.store, services.knowledge(), days)
     except ReportError as exc:
-        logger.error("reading the question log %s for a report failed: %s", services.store.path, exc)
+        logger.error("reading the question log %s for a report failed: %s", services.store.where, exc)
         return note_message(f"I couldn't read the question log just now ({exc}).")
     return preformatted_message(f"Report for the last {days:g} days", format_report(report))
 

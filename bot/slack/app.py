@@ -12,11 +12,14 @@ from typing import ParamSpec, TypeVar
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
+from bot.inbox import Inbox
+from bot.slack.durable import keep_deliveries
 from bot.slack.listeners import register_listeners
 from bot.slack.services import CONTEXT_KEY, Services, retry_handlers
 
 # Listeners run after the ack; a few may be sleeping through a Retry-After while others answer.
 LISTENER_THREADS = 16
+QUEUED_ANSWERS = 1_000  # acknowledged events waiting for a listener thread; past that, acks wait
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +28,10 @@ _T = TypeVar("_T")
 
 
 class ListenerPool(ThreadPoolExecutor):
-    """Bolt's listener threads, counting the listeners in flight.
+    """Bolt's listener threads, counting the listeners in flight, with at most `queued` waiting.
+
+    Past `queued`, `submit` waits: that holds up the acknowledgement, which is what slows Slack (and the
+    load balancer) down; what was acknowledged is in the inbox either way.
 
     An ack only says a delivery was received; the listener answers it afterwards. When the last listener
     in flight finishes, the pool says so: `wait_idle` in the same process, and a DEBUG line ("listeners
@@ -33,12 +39,14 @@ class ListenerPool(ThreadPoolExecutor):
     fully handled, which is what a test needs before concluding that nothing was posted.
     """
 
-    def __init__(self, threads: int = LISTENER_THREADS) -> None:
+    def __init__(self, threads: int = LISTENER_THREADS, queued: int = QUEUED_ANSWERS) -> None:
         super().__init__(threads, thread_name_prefix="listener")
         self._changed = threading.Condition()
         self._in_flight = 0
+        self._slots = threading.BoundedSemaphore(threads + queued)
 
     def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
+        self._slots.acquire()
         with self._changed:
             self._in_flight += 1
         try:
@@ -59,6 +67,7 @@ class ListenerPool(ThreadPoolExecutor):
             self._finished()
 
     def _finished(self) -> None:
+        self._slots.release()
         with self._changed:
             self._in_flight -= 1
             if self._in_flight == 0:
@@ -71,10 +80,16 @@ def web_client(token: str, base_url: str | None) -> WebClient:
     return WebClient(token=token, base_url=base_url or WebClient.BASE_URL, retry_handlers=retry_handlers())
 
 
-def build_app(services: Services, signing_secret: str, listeners: ListenerPool | None = None) -> App:
+def build_app(
+    services: Services,
+    signing_secret: str,
+    listeners: ListenerPool | None = None,
+    inbox: Inbox | None = None,
+) -> App:
     """The Bolt app. Verifies the bot token (auth.test) and, in HTTP mode, every request's signature.
 
-    `listeners` runs the listeners (a fresh ListenerPool by default); pass one to wait on it.
+    `listeners` runs the listeners (a fresh ListenerPool by default); pass one to wait on it. With an
+    `inbox`, every question is written to it before it is acknowledged.
     """
     app = App(
         client=services.client,
@@ -83,6 +98,8 @@ def build_app(services: Services, signing_secret: str, listeners: ListenerPool |
         logger=logging.getLogger("bot.slack.bolt"),
         listener_executor=listeners or ListenerPool(),
     )
+    if inbox is not None:
+        app.use(keep_deliveries(inbox))
     app.use(_provide(services))
     register_listeners(app)
     return app

@@ -20,6 +20,7 @@ class Asked:
     thread_ts: str | None = None  # answer in this thread (None: at the top level)
     response_url: str | None = None  # answer privately through it (slash commands, ephemeral clicks)
     asker: str | None = None  # who asked `text`, when a click on their buttons came from someone else
+    event_id: str | None = None  # the Events API delivery it came in, carried on the answer (see delivery)
 
     @property
     def own_question(self) -> bool:
@@ -30,7 +31,7 @@ class Asked:
         if self.response_url:
             return Target(response_url=self.response_url, replace_original=replace_original)
         # Posting to a user ID lands in the user's DM with the app: what App Home buttons need.
-        return Target(channel=self.channel or self.user, thread_ts=self.thread_ts)
+        return Target(channel=self.channel or self.user, thread_ts=self.thread_ts, event_id=self.event_id)
 
     @property
     def where(self) -> str:

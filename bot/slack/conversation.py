@@ -7,6 +7,7 @@ to a recruiter when the reply says so, and delivers. Failures raise; listeners l
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.answer import Part, Reply, answer, render_intent
 from bot.knowledge.loader import Knowledge
@@ -25,7 +26,7 @@ from bot.slack.blocks import (
     which_role_message,
 )
 from bot.slack.buttons import QUESTION_CHARS, ButtonValue
-from bot.slack.delivery import DeliveryError, send
+from bot.slack.delivery import DeliveryError, already_answered, send
 from bot.slack.handoff import hand_off, reach_recruiting
 from bot.slack.markup import question_text, to_plain
 from bot.slack.services import Services
@@ -47,8 +48,20 @@ def answer_event(services: Services, event_id: str | None, asked: Asked) -> None
     if event_id and not services.events.claim(event_id):
         logger.info("event %s already answered or in progress: skipping the redelivery", event_id)
         return
+    asked = replace(asked, event_id=event_id)
     try:
-        answer_question(services, asked)
+        if (
+            event_id
+            and services.events.retried(event_id)
+            and already_answered(services, asked.target(), asked.message_ts)
+        ):
+            # An attempt posted the answer, then died before saying so: log the question (once), no more.
+            logger.info("event %s was answered by an attempt that then died: not again", event_id)
+            reply = _reply_only(services, asked)
+            if reply is not None:
+                _record(services, asked, reply)
+        else:
+            answer_question(services, asked)
     except Exception:
         if event_id:
             services.events.failed(event_id)
@@ -133,11 +146,21 @@ def _compose(services: Services, asked: Asked, posting_id: str | None) -> tuple[
     return _answer(services, knowledge, reply.parts, reply.handoff, asked, origin), reply
 
 
+def _reply_only(services: Services, asked: Asked) -> Reply | None:
+    """The reply `_compose` would make, for the log, with no side effects (no recruiter alert)."""
+    knowledge = services.knowledge()
+    question = question_text(asked.text, knowledge.settings.max_question_chars * _MARKUP_ALLOWANCE)
+    routed = route(knowledge, question, asked.channel, services.settings.default_posting)
+    if routed.posting is None or not question:
+        return None
+    return answer(knowledge, question, routed.posting)
+
+
 def _record(services: Services, asked: Asked, reply: Reply) -> None:
     """Journal an answer that went out. Never raises: a failure here after the answer was delivered would
     mark the event failed, and Slack's redelivery would then be answered a second time."""
     try:
-        services.journal.asked(asked.surface, asked.user, reply)
+        services.journal.asked(asked.surface, asked.user, reply, asked.event_id)
     except Exception:
         logger.exception(
             "answered a %s question but could not record it (posting %s)", asked.surface, reply.posting

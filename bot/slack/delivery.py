@@ -6,6 +6,7 @@ DeliveryError carrying enough context to log, and the caller decides what that m
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,12 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.slack.blocks import Message
 from bot.slack.services import Services, retry_handlers
+
+# Slack message metadata on every answer to an event: a process that died after posting can't say it did,
+# so whoever answers the event next looks for this first (see `already_answered`).
+ANSWER_EVENT_TYPE = "posting_bot_answer"
+
+logger = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
@@ -28,6 +35,7 @@ class Target:
     thread_ts: str | None = None
     response_url: str | None = None
     replace_original: bool = False  # with response_url: replace the clicked message
+    event_id: str | None = None  # the event this answers, carried in the message's metadata
 
 
 def send(services: Services, target: Target, message: Message) -> None:
@@ -37,14 +45,46 @@ def send(services: Services, target: Target, message: Message) -> None:
         return
     if not target.channel:
         raise DeliveryError("nowhere to send the reply: no channel and no response_url")
+    metadata = None
+    if target.event_id:
+        metadata = {"event_type": ANSWER_EVENT_TYPE, "event_payload": {"event_id": target.event_id}}
     try:
         services.client.chat_postMessage(
-            channel=target.channel, thread_ts=target.thread_ts, unfurl_links=False, **message.as_kwargs()
+            channel=target.channel,
+            thread_ts=target.thread_ts,
+            unfurl_links=False,
+            metadata=metadata,
+            **message.as_kwargs(),
         )
     except SlackApiError as exc:
         raise DeliveryError(f"chat.postMessage to {target.channel} failed: {_error(exc)}") from exc
     except OSError as exc:  # connection errors that outlasted the retries
         raise DeliveryError(f"chat.postMessage to {target.channel} failed: {exc}") from exc
+
+
+def already_answered(services: Services, target: Target, since_ts: str | None) -> bool:
+    """Whether the conversation already holds the app's answer to `target.event_id` (posted by an attempt
+    that died before it could record so). False when it can't be told: answering twice beats silence."""
+    if not (target.event_id and target.channel and since_ts):
+        return False
+    try:
+        if target.thread_ts:
+            response = services.client.conversations_replies(
+                channel=target.channel, ts=target.thread_ts, oldest=since_ts, include_all_metadata=True
+            )
+        else:
+            response = services.client.conversations_history(
+                channel=target.channel, oldest=since_ts, include_all_metadata=True
+            )
+    except (SlackApiError, OSError) as exc:
+        logger.warning("could not look for an earlier answer to event %s: %s", target.event_id, exc)
+        return False
+    for message in response.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == ANSWER_EVENT_TYPE and payload.get("event_id") == target.event_id:
+            return True
+    return False
 
 
 def _respond(url: str, replace_original: bool, message: Message) -> None:

@@ -2,24 +2,24 @@
 
 It also logs, as LogJournal does, but names each user by the pseudonym their rows carry: the log is kept
 longer and read more widely than the store, and must not become a per-user record of what was asked. The
-store never raises, so a broken database costs the report a row, never a candidate their answer.
+store never raises: a row the database won't take is kept and written later, never costing an answer.
 """
 
 from __future__ import annotations
 
 from bot.answer import Reply
 from bot.slack.services import LogJournal, Surface
-from bot.store import Store
+from bot.store import QuestionLog
 
 
 class StoreJournal(LogJournal):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: QuestionLog) -> None:
         self.store = store
 
-    def asked(self, surface: Surface, user: str, reply: Reply) -> None:
-        super().asked(surface, self.store.pseudonym(user), reply)
+    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> None:
+        super().asked(surface, self.store.pseudonym(user), reply, event_id)
         # A reply the core marks for handoff was passed to recruiting (alert or contact) by the app.
-        self.store.record_reply(reply, user, surface, handed_off=reply.handoff)
+        self.store.record_reply(reply, user, surface, handed_off=reply.handoff, event_id=event_id)
 
     def feedback(self, user: str, posting: str, intents: list[str], helpful: bool) -> None:
         super().feedback(self.store.pseudonym(user), posting, intents, helpful)

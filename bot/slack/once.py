@@ -7,11 +7,17 @@ still being handled. An attempt that never reports back (a hung thread) stops bl
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, Protocol
+
+from bot.database import StoreError
+from bot.inbox import Inbox
+
+log = logging.getLogger(__name__)
 
 _State = Literal["running", "done"]
 
@@ -45,6 +51,10 @@ class OnceGate:
         with self._lock:
             self._mark(key, "done", self._clock())
 
+    def retried(self, key: str) -> bool:
+        """Never: in one process an attempt that posted also reported back."""
+        return False
+
     def failed(self, key: str) -> None:
         """Let the next claim of `key` through."""
         with self._lock:
@@ -65,3 +75,69 @@ class OnceGate:
             if since >= cutoff:
                 return
             del self._seen[key]
+
+
+class Gate(Protocol):
+    """Something done once per key: `claim` before acting, then report `done` or `failed`."""
+
+    def claim(self, key: str) -> bool: ...
+    def done(self, key: str) -> None: ...
+    def failed(self, key: str) -> None: ...
+    def retried(self, key: str) -> bool:
+        """After a successful claim: whether an earlier attempt may have acted before it died."""
+        ...
+
+
+class SharedGate:
+    """Claims in the database, shared by every replica, with this process's OnceGate in front of it.
+
+    The local gate skips a redelivery to this process without a query. When the database can't be used the
+    local gate decides alone: a redelivery to another replica may then be answered twice, never dropped.
+    """
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+        self.local = OnceGate(lease=inbox.lease)
+        self._retried: set[str] = set()  # claimed keys with an earlier attempt; until done or failed
+        self._retried_lock = threading.Lock()
+
+    def claim(self, key: str) -> bool:
+        if not self.local.claim(key):
+            return False
+        try:
+            earlier = self.inbox.claim(key)
+        except StoreError as exc:
+            log.warning("event claims unavailable (%s): de-duplicating in this process only", exc)
+            return True
+        if earlier is None:
+            self.local.failed(key)  # another replica has it; its failure must not be blocked here
+            return False
+        if earlier:
+            with self._retried_lock:
+                self._retried.add(key)
+        return True
+
+    def retried(self, key: str) -> bool:
+        with self._retried_lock:
+            return key in self._retried
+
+    def done(self, key: str) -> None:
+        self._forget(key)
+        self.local.done(key)
+        self._tell(self.inbox.done, key)
+
+    def failed(self, key: str) -> None:
+        self._forget(key)
+        self.local.failed(key)
+        self._tell(self.inbox.failed, key)
+
+    def _forget(self, key: str) -> None:
+        with self._retried_lock:
+            self._retried.discard(key)
+
+    @staticmethod
+    def _tell(report: Callable[[str], None], key: str) -> None:
+        try:
+            report(key)
+        except StoreError as exc:
+            log.warning("could not record how event %s went (%s); its lease will run out", key, exc)

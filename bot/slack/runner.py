@@ -21,13 +21,18 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from bot.database import Database, StoreError
+from bot.inbox import Inbox
 from bot.knowledge.reload import LiveKnowledge
 from bot.settings import Settings
 from bot.slack.admin import problems_poster
 from bot.slack.app import build_app, web_client
+from bot.slack.durable import Redelivery
 from bot.slack.journal import StoreJournal
-from bot.slack.server import HttpLimits, serve_http, serve_socket_mode
+from bot.slack.once import SharedGate
+from bot.slack.server import HttpLimits, serve_http
 from bot.slack.services import KnowledgeProvider, Services, retry_handlers
+from bot.slack.socket_mode import serve_socket_mode
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
@@ -73,6 +78,10 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
                 "(channel details → About → Channel ID)"
             )
     _check_posting(settings, knowledge)
+    try:
+        database = Database(settings.database())
+    except StoreError as exc:
+        raise ConfigError(f"DATABASE_URL: {exc}") from exc
 
     identity = _sign_in(bot_token, app_token, base_url)
     logger.info("signed in to %s as %s", identity.get("team"), identity.get("user"))
@@ -82,18 +91,27 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     for name in _READ_BY_BOLT:
         os.environ.pop(name, None)
     client = web_client(bot_token, base_url)
-    store = Store(settings.database_path, settings.user_hash_key(), settings.retention_days)
+    store = Store(database, settings.user_hash_key(), settings.retention_days)
+    inbox = Inbox(database, settings.event_lease_seconds)
     services = Services(
-        settings, knowledge, client, StoreJournal(store), store=store, reload=knowledge.reload
+        settings,
+        knowledge,
+        client,
+        StoreJournal(store),
+        events=SharedGate(inbox),
+        store=store,
+        reload=knowledge.reload,
     )
-    app = build_app(services, signing_secret)
+    app = build_app(services, signing_secret, inbox=inbox)
     # Edits to the knowledge go live while serving; a broken edit is posted to ADMIN_CHANNEL.
     knowledge.on_problems = problems_poster(client, settings.admin_channel)
     knowledge.start_watching()
+    # Questions a dead process acknowledged but never answered, and answers that failed, are tried again.
+    Redelivery(app, inbox).start()
     signal.signal(signal.SIGTERM, _exit)  # a container stop is a clean shutdown, not an error
     if app_token is None:
         limits = HttpLimits(settings.http_max_connections, settings.http_idle_timeout)
-        serve_http(app, signing_secret, settings.port, limits)
+        serve_http(app, signing_secret, settings.port, limits, database.reachable)
         return
     serve_socket_mode(app, app_token)
 

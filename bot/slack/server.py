@@ -1,16 +1,15 @@
-"""Serving the app: HTTP mode behind waitress, or Socket Mode over Slack's websocket."""
+"""Serving the app in HTTP mode, behind waitress (Socket Mode: bot.slack.socket_mode)."""
 
 from __future__ import annotations
 
 import logging
 import resource
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import waitress
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.slack.signed_only import StartResponse, WsgiApp, plain, signed_only
@@ -32,17 +31,22 @@ class HttpLimits:
     idle_timeout: int = 10  # seconds; Slack sends a whole request at once and gives up after 3 s
 
 
-def wsgi_app(app: App, signing_secret: str) -> WsgiApp:
+def wsgi_app(app: App, signing_secret: str, database_reachable: Callable[[], bool] | None = None) -> WsgiApp:
     """`POST /slack/events` for events, commands and interactivity; `GET /healthz` -> 200; else 404.
 
-    Only requests signed with `signing_secret` reach Bolt (see signed_only).
+    Only requests signed with `signing_secret` reach Bolt (see signed_only). /healthz also says whether the
+    database answers, but stays 200 without it: the bot still answers then (see docs/deploy.md), and a
+    load balancer must not take every replica out at once.
     """
     slack = signed_only(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret, MAX_BODY)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            return plain(start_response, "200 OK", "ok")
+            health = "ok"
+            if database_reachable is not None:
+                health += "\ndatabase: " + ("ok" if database_reachable() else "unreachable")
+            return plain(start_response, "200 OK", health)
         if path == EVENTS_PATH and method == "POST":
             return slack(environ, start_response)
         return plain(start_response, "404 Not Found", "not found")
@@ -50,7 +54,13 @@ def wsgi_app(app: App, signing_secret: str) -> WsgiApp:
     return application
 
 
-def serve_http(app: App, signing_secret: str, port: int, limits: HttpLimits = HttpLimits()) -> None:
+def serve_http(
+    app: App,
+    signing_secret: str,
+    port: int,
+    limits: HttpLimits = HttpLimits(),
+    database_reachable: Callable[[], bool] | None = None,
+) -> None:
     """Block serving HTTP on every interface at `port` (waitress: a production WSGI server).
 
     An idle or trickling connection is dropped after `limits.idle_timeout`; past `limits.max_connections`
@@ -60,7 +70,7 @@ def serve_http(app: App, signing_secret: str, port: int, limits: HttpLimits = Ht
     logger.info("HTTP mode: listening on port %d (%s, %s)", port, EVENTS_PATH, HEALTH_PATH)
     _allow_open_files(limits.max_connections + 64)
     waitress.serve(
-        wsgi_app(app, signing_secret),
+        wsgi_app(app, signing_secret, database_reachable),
         listen=f"*:{port}",
         threads=SERVER_THREADS,
         connection_limit=limits.max_connections,
@@ -80,9 +90,3 @@ def _allow_open_files(needed: int) -> None:
     if soft != resource.RLIM_INFINITY and soft < needed:
         target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-
-
-def serve_socket_mode(app: App, app_token: str) -> None:
-    """Block serving over Socket Mode; apps.connections.open goes through the app's WebClient (base URL)."""
-    logger.info("Socket Mode: connecting")
-    SocketModeHandler(app, app_token, web_client=app.client).start()  # type: ignore[no-untyped-call]

@@ -23,8 +23,8 @@ from bot.knowledge.loader import Knowledge
 from bot.knowledge.reload import ReloadResult
 from bot.routing import route
 from bot.settings import Settings
-from bot.slack.once import OnceGate
-from bot.store import Store, hash_user
+from bot.slack.once import Gate, OnceGate
+from bot.store import QuestionLog, hash_user
 
 KnowledgeProvider = Callable[[], Knowledge]
 Surface = Literal["dm", "mention", "command", "button"]
@@ -47,7 +47,7 @@ def retry_handlers() -> list[RetryHandler]:
 class Journal(Protocol):
     """Where the app reports what happened, for recruiters' reports."""
 
-    def asked(self, surface: Surface, user: str, reply: Reply) -> None: ...
+    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> None: ...
 
     def feedback(self, user: str, posting: str, intents: list[str], helpful: bool) -> None: ...
 
@@ -57,7 +57,7 @@ class Journal(Protocol):
 class LogJournal:
     """A Journal that only logs, never the question's text: that is the candidate's to share."""
 
-    def asked(self, surface: Surface, user: str, reply: Reply) -> None:
+    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> None:
         logger.info(
             "answered %s from %s: posting=%s outcome=%s intents=%s confidence=%.2f",
             surface,
@@ -82,9 +82,9 @@ class Services:
     knowledge: KnowledgeProvider
     client: WebClient
     journal: Journal = field(default_factory=LogJournal)
-    events: OnceGate = field(default_factory=OnceGate)  # event_id -> answered once
-    handoffs: OnceGate = field(default_factory=lambda: OnceGate(ttl=600.0))  # one alert per question
-    store: Store | None = None  # the question log, for `/posting report`
+    events: Gate = field(default_factory=OnceGate)  # event_id -> answered once (SharedGate: by any replica)
+    handoffs: Gate = field(default_factory=lambda: OnceGate(ttl=600.0))  # one alert per question
+    store: QuestionLog | None = None  # the question log, for `/posting report`
     reload: Callable[[], ReloadResult] | None = None  # `/posting reload`
 
     def posting_for(self, knowledge: Knowledge, channel: str | None) -> str:

@@ -100,7 +100,7 @@ def _fresh_standin(app: App) -> None:
 
 
 def test_health_check_answers_200_and_other_paths_404(app: App) -> None:
-    assert get(f"{app.url}/healthz") == (200, "ok\n")
+    assert get(f"{app.url}/healthz") == (200, "ok\ndatabase: ok\n")
     assert get(f"{app.url}/slack/other")[0] == 404
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.store import SCHEMA_VERSION, hash_user
+from bot.store import hash_user
 from tests.environment import run_cli
 from tests.fixtures.recruiter import (
     ADMIN,
@@ -272,7 +272,7 @@ def test_a_question_that_starts_like_a_command_is_a_question(app: SlackApp) -> N
 
 def test_the_database_path_is_created_on_first_use(app: SlackApp) -> None:
     assert app.database.is_file()
-    assert rows(app, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert rows(app, "SELECT version_num FROM alembic_version") == [("0004",)]
     assert Path(app.database).parent.name == "data"
 
 

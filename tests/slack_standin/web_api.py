@@ -39,6 +39,7 @@ class ApiCall:
     time: float
     status: int  # the HTTP status the stand-in answered with
     raw_body: bytes
+    ok: bool = True  # whether the answer said ok (a refusal can come with HTTP 200)
 
     @property
     def token(self) -> str | None:
@@ -230,13 +231,25 @@ class FakeSlackWebAPI:
             answer = _Answer(200, responder(call))
         else:
             answer = _Answer(200, self._default_body(call))
-        self._record(replace(call, status=answer.status))
+        self._record(replace(call, status=answer.status, ok=answer.body.get("ok") is True))
         return answer
 
     def _record(self, call: ApiCall) -> None:
         with self._changed:
             self._calls.append(call)
             self._changed.notify_all()
+
+    def _posted_in(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The app's messages in `channel` (in the thread `ts`, for conversations.replies), with their
+        metadata; `oldest` is not honoured: the caller filters by what it looks for."""
+        thread = params.get("ts")
+        with self._changed:
+            posts = [c.params for c in self._calls if c.method == "chat.postMessage" and c.ok]
+        return [
+            {"type": "message", "bot_id": BOT_ID, "text": p.get("text", ""), "metadata": p.get("metadata")}
+            for p in posts
+            if p.get("channel") == params.get("channel") and (thread is None or p.get("thread_ts") == thread)
+        ]
 
     def _default_body(self, call: ApiCall) -> dict[str, Any]:
         p = call.params
@@ -267,6 +280,8 @@ class FakeSlackWebAPI:
                 }
                 message.update({k: p[k] for k in ("text", "blocks", "thread_ts") if k in p})
                 return {"ok": True, "channel": p.get("channel"), "ts": ts, "message": message}
+            case "conversations.history" | "conversations.replies":
+                return {"ok": True, "messages": self._posted_in(p), "has_more": False}
             case "chat.postEphemeral":
                 return {"ok": True, "message_ts": new_ts()}
             case "chat.update":

@@ -1,0 +1,172 @@
+"""Opening the database behind the question log and the event inbox: any SQLAlchemy URL.
+
+`sqlite:///data/posting-bot.sqlite3` by default (nothing to install), `postgresql+psycopg://…` when several
+replicas share one log. The schema is brought up to date with Alembic the first time a process uses it;
+a SQLite file made before the schema was kept by Alembic (PRAGMA user_version 1) is adopted in place.
+Driver errors never leave this package raw: callers see StoreError.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT = 2.0  # seconds SQLite waits for the write lock; a row that can't have it is kept for later
+POOL = {"pool_size": 8, "max_overflow": 24, "pool_timeout": 10}  # 16 listener + 8 server threads at most
+CONNECT_TIMEOUT = 3  # seconds to reach a database server: an answer must not wait long on the log
+# SQLite files made before Alembic numbered their schema 1 or 2 (PRAGMA user_version); both are adopted
+# at 0001, whose tables they have (0002 adds what version 2 may lack).
+LEGACY_VERSIONS = 2
+LEGACY_REVISION = "0001"
+
+
+class StoreError(Exception):
+    """The database can't be used: unreachable, locked, not a database, or newer than this bot."""
+
+
+def url_for(database_url: str | None, database_path: Path) -> str:
+    """DATABASE_URL when set, else the SQLite file at DATABASE_PATH."""
+    return database_url or f"sqlite:///{database_path}"
+
+
+class Database:
+    """An engine plus a schema brought up to date once per process, on first use."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise StoreError(f"not a database URL: {exc}") from exc
+        self.url = parsed
+        self.where = parsed.render_as_string(hide_password=True)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.path = Path(parsed.database) if self.is_sqlite and parsed.database else None
+        try:
+            self.engine = _engine(parsed)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise StoreError(f"cannot use {self.where}: {exc}") from exc
+        self._migrated = False
+        self._migrate_lock = threading.Lock()
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A connection in a transaction (committed on success); any failure raises StoreError."""
+        try:
+            self._ensure_schema()
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(_message(exc)) from exc
+        except OSError as exc:
+            raise StoreError(str(exc)) from exc
+
+    def reachable(self) -> bool:
+        """Whether a trivial query goes through now (for /healthz); never raises."""
+        try:
+            with self.begin() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except StoreError:
+            return False
+        return True
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def _ensure_schema(self) -> None:
+        if self._migrated:
+            return
+        with self._migrate_lock:
+            if self._migrated:  # another thread migrated while this one waited
+                return  # type: ignore[unreachable]
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.engine.begin() as conn:
+                _migrate(conn, self.where)
+            self._migrated = True
+
+
+def _engine(url: sa.URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        # Pooled (a connection, with its PRAGMAs, costs more than the insert it makes).
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT}, **POOL)
+        _transactional_sqlite(engine)
+        return engine
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT} if url.get_backend_name() == "postgresql" else {}
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **POOL)
+
+
+def _transactional_sqlite(engine: Engine) -> None:
+    """Python's sqlite3 commits DDL on its own and starts transactions late; take the write lock at BEGIN
+    instead, so a migration is one transaction and two processes never interleave one."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None
+        # WAL: readers never wait for the writer and a commit is one append, so a busy bot's writes queue
+        # for milliseconds, not seconds. Kept in the file; a read-only file stays as it is.
+        with contextlib.suppress(sqlite3.Error):
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        dbapi_conn.execute("PRAGMA synchronous=NORMAL")  # in WAL, safe against a killed process
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin_immediate(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _config(conn: Connection) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    config.attributes["connection"] = conn
+    return config
+
+
+def _migrate(conn: Connection, where: str) -> None:
+    """Upgrade to the newest revision this bot knows; refuse a database from a newer bot."""
+    # Alembic says "Context impl SQLiteImpl" and the like at INFO, some of it on import; an upgrade is
+    # logged below instead. Imported here, once per process, when the database is first used.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = _config(conn)
+    script = ScriptDirectory.from_config(config)
+    if conn.dialect.name == "postgresql":  # replicas starting together migrate one at a time
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7412093)"))
+    current = MigrationContext.configure(conn).get_current_revision()
+    if current is None and conn.dialect.name == "sqlite":
+        legacy = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+        if legacy > LEGACY_VERSIONS:
+            raise StoreError(f"{where} has schema version {legacy}, newer than this bot's; upgrade the bot")
+        if legacy:
+            command.stamp(config, LEGACY_REVISION)
+            current = LEGACY_REVISION
+    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+        raise StoreError(f"{where} has schema revision {current}, newer than this bot's; upgrade the bot")
+    head = script.get_current_head()
+    if current != head:
+        command.upgrade(config, "head")
+        log.info("database: schema of %s upgraded from %s to %s", where, current or "empty", head)
+
+
+def _message(exc: SQLAlchemyError) -> str:
+    """The driver's own words ("database is locked"), without SQLAlchemy's statement dump."""
+    original = getattr(exc, "orig", None)
+    return str(original if original is not None else exc).strip().splitlines()[0]
