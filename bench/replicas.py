@@ -2,6 +2,7 @@
 replicas on PostgreSQL behind a round-robin balancer, beside a bare Bolt app measured in the same run.
 
     python -m bench.replicas [--events 300] [--kill-events 1000] [--steady-seconds 5]
+                             [--targets bare,sqlite,postgres] [--levels 1,8,32,64,steady] [--no-faults]
 
 Every process is a real `posting-bot run` (HTTP mode) against the local Slack stand-in; PostgreSQL is a
 throwaway `pgserver`. Each event is a DM in a channel of its own; its latency is the stand-in's receipt of
@@ -39,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
 QUESTION = "what's the salary range?"
 LEVELS = (1, 8, 32, 64)
+TARGETS = ("bare", "sqlite", "postgres")
 _channels = (f"D0B{i:06d}" for i in itertools.count())
 
 
@@ -62,7 +64,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=300, help="events per concurrency level (300)")
     parser.add_argument("--kill-events", type=int, default=1000, help="events in the fault run (1000)")
     parser.add_argument("--steady-seconds", type=float, default=5.0, help="seconds at 100 events/s (5)")
+    parser.add_argument(
+        "--targets", default=",".join(TARGETS), help=f"which of {','.join(TARGETS)} to measure (all)"
+    )
+    parser.add_argument(
+        "--levels", default=",".join([*map(str, LEVELS), "steady"]), help="sender counts, and/or steady (all)"
+    )
+    parser.add_argument("--no-faults", action="store_true", help="skip the fault run")
     args = parser.parse_args(argv)
+    chosen = args.targets.split(",")
+    levels = args.levels.split(",")
+    if unknown := set(chosen) - set(TARGETS):
+        parser.error(f"unknown targets: {', '.join(sorted(unknown))}")
     import pgserver  # a dev dependency: the bench runs from a development checkout
 
     with tempfile.TemporaryDirectory() as tmp, FakeSlackWebAPI() as api:
@@ -70,22 +83,31 @@ def main(argv: list[str] | None = None) -> int:
         server = pgserver.get_server(work / "postgres", cleanup_mode="stop")  # type: ignore[attr-defined]
         try:
             postgres = sa.make_url(server.get_uri()).set(drivername="postgresql+psycopg")
-            targets: dict[str, Callable[[], contextlib.AbstractContextManager[str]]] = {
-                "bare Bolt app (dict lookup)": lambda: _bare(work / "bare", api),
-                "posting-bot, 1 process, SQLite": lambda: _bots(work / "sqlite", api, 1, sqlite=True),
-                "posting-bot, 2 replicas, PostgreSQL": lambda: _bots(
-                    work / "pg", api, 2, url=_fresh(postgres, "bench")
+            targets: dict[str, tuple[str, Callable[[], contextlib.AbstractContextManager[str]]]] = {
+                "bare": ("bare Bolt app (dict lookup)", lambda: _bare(work / "bare", api)),
+                "sqlite": (
+                    "posting-bot, 1 process, SQLite",
+                    lambda: _bots(work / "sqlite", api, 1, sqlite=True),
+                ),
+                "postgres": (
+                    "posting-bot, 2 replicas, PostgreSQL",
+                    lambda: _bots(work / "pg", api, 2, url=_fresh(postgres, "bench")),
                 ),
             }
             print(f"{os.cpu_count()} CPUs; {args.events} events per level; Slack stand-in on 127.0.0.1")
-            for name, start in targets.items():
+            for key in chosen:
+                name, start = targets[key]
                 with start() as url:
                     _send(api, url, 8, 20)  # warm-up
                     print(name)
-                    for level in LEVELS:
-                        print(f"  {level:2d} senders   {_send(api, url, level, args.events)}")
-                    steady = int(100 * args.steady_seconds)
-                    print(f"  100 ev/s     {_send(api, url, 64, steady, rate=100.0)}")
+                    for level in levels:
+                        if level == "steady":
+                            steady = int(100 * args.steady_seconds)
+                            print(f"  100 ev/s     {_send(api, url, 64, steady, rate=100.0)}")
+                        else:
+                            print(f"  {int(level):2d} senders   {_send(api, url, int(level), args.events)}")
+            if args.no_faults:
+                return 0
             print(
                 f"faults: 2 replicas on PostgreSQL, {args.kill_events} events at 32 senders, every 5th post"
                 " failing (429, 500), a retry of each event to the other replica, one replica SIGKILLed"

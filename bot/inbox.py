@@ -2,13 +2,15 @@
 
 A row per Slack `event_id` goes through these states:
 
-    pending --claim--> running --done--> done (body dropped)
-                          |--failed--> failed --claim (Slack's retry, or `due` after back-off)--> running
+    receive --> running --done--> done (body dropped)
+                   |--failed--> failed --claim (Slack's retry, or `due` after back-off)--> running
+                   |--lease over (its process died)--> pending (`take_due`) --claim--> running
     any unfinished row past MAX_ATTEMPTS or MAX_AGE --> expired (logged; never answered hours late)
 
-A claim succeeds for one caller only: the row is new, pending, failed, or running under a lease that ran
-out (its process died). `due` says when an unfinished row may be picked up again by `take_due`, which is
-how events acknowledged by a process that was then killed get answered by a restart or another replica.
+The process that writes a delivery first holds its claim from then on (one statement per delivery, before
+the acknowledgement); a claim succeeds for one caller only: the row is new, pending, failed, or running
+under a lease that ran out. `due` says when an unfinished row may be picked up again by `take_due`, which
+is how events acknowledged by a process that was then killed get answered by a restart or another replica.
 Every method raises StoreError when the database can't be used; callers fall back (see bot.slack.once).
 """
 
@@ -48,6 +50,11 @@ EVENTS = sa.Table(
 _UNFINISHED = ("pending", "running", "failed")
 
 
+def answered(key: str, now: float) -> sa.Update:
+    """The statement marking `key` done, for a transaction that also logs its question (bot.store)."""
+    return sa.update(EVENTS).where(EVENTS.c.key == key).values(state="done", body=None, due=now)
+
+
 @dataclass(frozen=True)
 class Due:
     key: str
@@ -62,12 +69,32 @@ class Inbox:
         self.lease = lease
         self._clock = clock
 
-    def receive(self, key: str, body: str) -> None:
-        """Keep a delivery before it is acknowledged; a redelivery of a known key changes nothing."""
+    def receive(self, key: str, body: str) -> float | None:
+        """Keep a delivery before it is acknowledged, claimed by the caller: the end of the caller's lease.
+
+        None for a key already known (a redelivery): that changes nothing, and answering it takes a `claim`.
+        """
         now = self._clock()
-        row = {"key": key, "body": body, "state": "pending", "received": now, "due": now + self.lease}
+        row = {"key": key, "body": body, "state": "running", "received": now, "due": now + self.lease}
         with self.database.begin() as conn:
-            conn.execute(self._insert_new(conn, row))
+            inserted = conn.execute(self._insert_new(conn, {**row, "attempts": 1})).first()
+        return None if inserted is None else now + self.lease
+
+    def hold(self, key: str, held_until: float) -> bool:
+        """Whether the caller still holds the claim `receive` gave it until `held_until`: yes at once while
+        half the lease is left; after a long wait in the queue, only if extending it in the database works
+        (`take_due` may have offered the row again, to this process or another)."""
+        now = self._clock()
+        if now < held_until - self.lease / 2:
+            return True
+        with self.database.begin() as conn:
+            extended = conn.execute(
+                sa.update(EVENTS)
+                .where(EVENTS.c.key == key, EVENTS.c.state == "running", EVENTS.c.due == held_until)
+                .values(due=now + self.lease)
+                .returning(EVENTS.c.key)
+            ).first()
+        return extended is not None
 
     def claim(self, key: str) -> int | None:
         """For the one caller that should answer `key` now, how many attempts came before (0: the first;
@@ -95,11 +122,7 @@ class Inbox:
     def done(self, key: str) -> None:
         """The answer went out: forget the body (the candidate's words are kept only in the question log)."""
         with self.database.begin() as conn:
-            conn.execute(
-                sa.update(EVENTS)
-                .where(EVENTS.c.key == key)
-                .values(state="done", body=None, due=self._clock())
-            )
+            conn.execute(answered(key, self._clock()))
 
     def failed(self, key: str) -> None:
         """Let the next claim through; `take_due` offers it again after a back-off."""

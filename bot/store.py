@@ -5,6 +5,8 @@ read-only) is kept in memory and written with the next write that goes through, 
 past that the oldest is dropped and logged. User ids are stored only as a keyed hash (HMAC-SHA256 with a
 key from the environment), so neither the database nor a report can be tied back to a Slack user without
 that key. Rows older than the retention period are deleted on the first write and hourly after that.
+A question answering a Slack event is logged in the transaction that marks the event answered in the
+inbox: a process killed in between leaves neither, and the event is answered (and logged) once, later.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.answer import RecordedOutcome, Reply
 from bot.database import Database, StoreError, url_for
+from bot.inbox import answered
 
 __all__ = ["DAY", "QuestionLog", "Records", "Store", "StoreError", "hash_user"]
 
@@ -178,11 +181,15 @@ class Store:
         handed_off: bool = False,
         event_id: str | None = None,
     ) -> bool:
-        """Log one answered (or unanswered) question; `handed_off` when it also went to a recruiter. A
-        question already logged for `event_id` (its answer was redelivered) is not logged again."""
+        """Log one answered (or unanswered) question; `handed_off` when it also went to a recruiter.
+
+        With `event_id`, the inbox's row for the event is marked answered in the same transaction, and a
+        question already logged for it (its answer was redelivered) is not logged again. True when the row
+        (and that mark) are in the database."""
         outcome: RecordedOutcome = "handed_off" if handed_off else reply.outcome
+        now = self._clock()
         row = {
-            "at": self._clock(),
+            "at": now,
             "surface": surface,
             "user_hash": hash_user(self._key, user),
             "posting": reply.posting,
@@ -195,7 +202,7 @@ class Store:
             "event_id": event_id,
             "quotes": json.dumps([quote.line for quote in reply.quotes]),
         }
-        return self._write(QUESTIONS, row)
+        return self._write(QUESTIONS, row, () if event_id is None else (answered(event_id, now),))
 
     def record_feedback(self, posting: str, intent: str, helpful: bool, user: str | None) -> bool:
         """Log a 👍 (`helpful`) or 👎 on an answer."""
@@ -224,8 +231,9 @@ class Store:
         with self._pending_lock:
             return len(self._pending)
 
-    def _write(self, table: sa.Table, row: dict[str, Any]) -> bool:
-        """Write `row` and any rows kept from earlier failures; True when the row is in the database."""
+    def _write(self, table: sa.Table, row: dict[str, Any], also: tuple[sa.Executable, ...] = ()) -> bool:
+        """Write `row`, any rows kept from earlier failures and the statements `also`, in one transaction;
+        True when they are in the database (on failure the rows are kept, `also` is not)."""
         with self._pending_lock:
             self._pending.append((table, row))
             if len(self._pending) > PENDING_ROWS:
@@ -237,6 +245,8 @@ class Store:
             with self.database.begin() as conn:
                 for each_table, each_row in batch:
                     conn.execute(_insert(conn, each_table), each_row)
+                for statement in also:
+                    conn.execute(statement)
         except StoreError as exc:
             self._keep(batch)
             log.warning(

@@ -1,15 +1,23 @@
-"""The event inbox and the claims every replica shares, on SQLite and on PostgreSQL (`database_url`)."""
+"""The event inbox and the claims every replica shares, and the question log's mark of an answered event,
+on SQLite and on PostgreSQL (`database_url`)."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bot.answer import answer
 from bot.database import Database, StoreError
 from bot.inbox import BACKOFF, KEEP, LEASE, MAX_AGE, MAX_ATTEMPTS, Inbox
+from bot.knowledge.loader import load_knowledge
 from bot.slack.once import SharedGate
+from bot.store import Store
+from tests.conftest import KNOWLEDGE, ROOT
 
 
 class Clock:
@@ -36,7 +44,16 @@ def inbox(database_url: str, clock: Clock) -> Inbox:
 
 def test_one_claim_wins_among_replicas_racing_for_an_event(database_url: str, clock: Clock) -> None:
     replicas = [Inbox(Database(database_url), clock=clock) for _ in range(4)]
-    replicas[0].receive("Ev1", "{}")
+    start = threading.Barrier(16)
+
+    def receive_or_claim(n: int) -> bool:  # the delivery and Slack's retries, at every replica at once
+        start.wait()
+        inbox = replicas[n % 4]
+        return inbox.receive("Ev1", "{}") is not None if n % 2 else claimed(inbox, "Ev1")
+
+    with ThreadPoolExecutor(16) as pool:
+        assert list(pool.map(receive_or_claim, range(16))).count(True) == 1
+    clock.now += LEASE + 1  # the winner died: every replica races to take the event up
     start = threading.Barrier(16)
 
     def claim(n: int) -> bool:
@@ -44,14 +61,15 @@ def test_one_claim_wins_among_replicas_racing_for_an_event(database_url: str, cl
         return claimed(replicas[n % 4], "Ev1")
 
     with ThreadPoolExecutor(16) as pool:
-        won = list(pool.map(claim, range(16)))
-    assert won.count(True) == 1
+        assert list(pool.map(claim, range(16))).count(True) == 1
 
 
-def test_a_redelivery_is_skipped_while_running_and_after_success(inbox: Inbox, clock: Clock) -> None:
-    inbox.receive("Ev1", '{"n": 1}')
-    inbox.receive("Ev1", '{"n": 2}')  # Slack's retry: the first body is kept, nothing else changes
-    assert claimed(inbox, "Ev1")
+def test_the_receiver_holds_the_claim_and_a_redelivery_is_skipped_while_running_and_after_success(
+    inbox: Inbox, clock: Clock
+) -> None:
+    assert inbox.receive("Ev1", '{"n": 1}') == clock.now + LEASE  # kept and claimed in one statement
+    assert inbox.receive("Ev1", '{"n": 2}') is None  # Slack's retry: the first body is kept, nothing else
+    assert inbox.counts() == {"running": 1}
     assert not claimed(inbox, "Ev1")
     inbox.done("Ev1")
     clock.now += LEASE * 10
@@ -60,11 +78,27 @@ def test_a_redelivery_is_skipped_while_running_and_after_success(inbox: Inbox, c
     assert inbox.take_due() == []
 
 
+def test_a_claim_held_since_receipt_lasts_as_long_as_the_database_agrees(inbox: Inbox, clock: Clock) -> None:
+    held_until = inbox.receive("Ev1", "{}")
+    assert held_until is not None
+    clock.now += LEASE / 4
+    assert inbox.hold("Ev1", held_until)  # most of the lease left: no query
+    clock.now += LEASE / 2
+    assert inbox.hold("Ev1", held_until)  # a long wait in the queue: extended by a lease from now
+    clock.now = held_until + 1
+    assert inbox.take_due() == []  # the extension counts: not offered to anyone else
+    later = inbox.receive("Ev2", "{}")
+    assert later is not None
+    clock.now = later + LEASE + 1  # Ev2's lease ran out before its listener started
+    assert [due.key for due in inbox.take_due()] == ["Ev1", "Ev2"]
+    assert not inbox.hold("Ev2", later)  # offered again: whoever claims it first answers it
+    assert inbox.claim("Ev2") == 1
+
+
 def test_a_failed_answer_is_let_through_and_offered_again_after_backing_off(
     inbox: Inbox, clock: Clock
 ) -> None:
     inbox.receive("Ev1", '{"n": 1}')
-    assert claimed(inbox, "Ev1")
     inbox.failed("Ev1")
     assert inbox.take_due() == []  # backing off
     clock.now += BACKOFF + 0.1
@@ -73,28 +107,30 @@ def test_a_failed_answer_is_let_through_and_offered_again_after_backing_off(
 
 
 def test_a_dead_process_s_events_are_taken_up_after_their_lease(inbox: Inbox, clock: Clock) -> None:
-    inbox.receive("Ev-queued", "{}")  # acknowledged, never started
+    inbox.receive("Ev-queued", "{}")  # acknowledged, then the process died
     inbox.receive("Ev-running", "{}")
-    assert claimed(inbox, "Ev-running")  # started, then the process died
     assert inbox.take_due() == [] and not claimed(inbox, "Ev-running")
     clock.now += 1
-    assert claimed(inbox, "Ev-running2")  # a later start
+    assert claimed(inbox, "Ev-later")  # a later start
     clock.now += LEASE - 0.9
     assert [due.key for due in inbox.take_due()] == ["Ev-queued", "Ev-running"]
     assert inbox.take_due() == []  # being redelivered: not offered again within the lease
     assert inbox.claim("Ev-running") == 1  # it may have posted before it died: the answerer checks
-    assert inbox.claim("Ev-queued") == 0
+    assert inbox.claim("Ev-queued") == 1
+    assert not claimed(inbox, "Ev-queued")
 
 
 def test_events_past_the_attempt_or_age_bound_are_given_up_and_logged(
     inbox: Inbox, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    inbox.receive("Ev-tried", "{}")
-    for _ in range(MAX_ATTEMPTS):
+    inbox.receive("Ev-tried", "{}")  # the first attempt
+    inbox.failed("Ev-tried")
+    for _ in range(MAX_ATTEMPTS - 1):
         assert claimed(inbox, "Ev-tried")
         inbox.failed("Ev-tried")
     assert not claimed(inbox, "Ev-tried")
     inbox.receive("Ev-old", "{}")
+    inbox.failed("Ev-old")
     clock.now += MAX_AGE + 1
     assert not claimed(inbox, "Ev-old")
     assert inbox.take_due() == []
@@ -104,13 +140,14 @@ def test_events_past_the_attempt_or_age_bound_are_given_up_and_logged(
 
 def test_finished_events_are_purged(inbox: Inbox, clock: Clock) -> None:
     inbox.receive("Ev1", "{}")
-    claimed(inbox, "Ev1")
     inbox.done("Ev1")
+    clock.now += 1
     inbox.receive("Ev2", "{}")
+    inbox.failed("Ev2")
     assert inbox.purge() == 0
-    clock.now += KEEP + 1
+    clock.now += KEEP
     assert inbox.purge() == 1
-    assert inbox.counts() == {"expired": 1} or inbox.counts() == {"pending": 1}
+    assert inbox.counts() == {"failed": 1}
 
 
 def test_without_the_database_the_process_still_deduplicates(tmp_path, caplog) -> None:
@@ -118,10 +155,12 @@ def test_without_the_database_the_process_still_deduplicates(tmp_path, caplog) -
     gate = SharedGate(Inbox(Database(f"sqlite:///{tmp_path / 'taken' / 'log.sqlite3'}")))
     with pytest.raises(StoreError):
         gate.inbox.claim("Ev1")
+    gate.receive({"event_id": "Ev1"})  # acknowledged all the same
     assert gate.claim("Ev1")  # answered from memory alone
     assert not gate.claim("Ev1")
     gate.done("Ev1")
     assert not gate.claim("Ev1")
+    assert "event Ev1 is kept in memory only" in caplog.text
     assert "de-duplicating in this process only" in caplog.text
 
 
@@ -133,3 +172,60 @@ def test_a_claim_lost_to_another_replica_does_not_block_it_later(database_url: s
     assert second.claim("Ev1")
     second.done("Ev1")
     assert not first.claim("Ev1") and not second.claim("Ev1")
+
+
+def test_the_replica_that_received_an_event_answers_it_and_no_other(database_url: str, clock: Clock) -> None:
+    first, second = (SharedGate(Inbox(Database(database_url), clock=clock)) for _ in range(2))
+    first.receive({"event_id": "Ev1"})
+    second.receive({"event_id": "Ev1"})  # Slack's retry, at the other replica
+    assert not second.claim("Ev1")
+    assert first.claim("Ev1")
+    first.failed("Ev1")
+    assert second.claim("Ev1")
+
+
+# A process that logs an event's question and is killed at the statement marking the event answered.
+_KILLED_BETWEEN_LOG_AND_DONE = """
+import os, signal, sys
+import sqlalchemy as sa
+from bot.answer import answer
+from bot.database import Database
+from bot.inbox import Inbox
+from bot.knowledge.loader import load_knowledge
+from bot.store import Store
+
+@sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
+def kill(conn, cursor, statement, parameters, context, executemany):
+    if statement.lstrip().upper().startswith("UPDATE EVENTS") and "state" in statement:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+database = Database(sys.argv[1])
+reply = answer(load_knowledge(sys.argv[2]), "what's the salary range?")
+Store(database, b"key").record_reply(reply, "U0A", "dm", event_id="Ev1")
+Inbox(database).done("Ev1")
+"""
+
+
+def test_a_process_killed_between_logging_a_question_and_marking_its_event_done_logs_it_once(
+    database_url: str, clock: Clock
+) -> None:
+    database = Database(database_url)
+    inbox = Inbox(database, clock=clock)
+    assert inbox.receive("Ev1", "{}") is not None
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_BETWEEN_LOG_AND_DONE, database_url, str(KNOWLEDGE)],
+        cwd=ROOT,
+        capture_output=True,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    store = Store(database, b"key")
+    # Neither the log row nor the mark: the event is still the inbox's to offer again, and not yet logged.
+    assert store.read(0).questions == []
+    assert inbox.counts() == {"running": 1}
+    # Whoever takes it up after the lease answers and logs it: once.
+    clock.now += LEASE + 1
+    assert inbox.claim("Ev1") == 1
+    reply = answer(load_knowledge(KNOWLEDGE), "what's the salary range?")
+    assert store.record_reply(reply, "U0A", "dm", event_id="Ev1")
+    assert [question.question for question in store.read(0).questions] == ["what's the salary range?"]
+    assert inbox.counts() == {"done": 1}

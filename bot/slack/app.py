@@ -12,9 +12,9 @@ from typing import ParamSpec, TypeVar
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
-from bot.inbox import Inbox
 from bot.slack.durable import keep_deliveries
 from bot.slack.listeners import register_listeners
+from bot.slack.once import SharedGate
 from bot.slack.services import CONTEXT_KEY, Services, retry_handlers
 
 # Listeners run after the ack; a few may be sleeping through a Retry-After while others answer.
@@ -84,12 +84,12 @@ def build_app(
     services: Services,
     signing_secret: str,
     listeners: ListenerPool | None = None,
-    inbox: Inbox | None = None,
+    inbox: SharedGate | None = None,
 ) -> App:
     """The Bolt app. Verifies the bot token (auth.test) and, in HTTP mode, every request's signature.
 
     `listeners` runs the listeners (a fresh ListenerPool by default); pass one to wait on it. With an
-    `inbox`, every question is written to it before it is acknowledged.
+    `inbox` (the gate in front of it), every question is written to it, claimed, before it is acknowledged.
     """
     app = App(
         client=services.client,

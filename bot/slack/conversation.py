@@ -58,30 +58,36 @@ def answer_event(services: Services, event_id: str | None, asked: Asked) -> None
             # An attempt posted the answer, then died before saying so: log the question (once), no more.
             logger.info("event %s was answered by an attempt that then died: not again", event_id)
             reply = _reply_only(services, asked)
-            if reply is not None:
-                _record(services, asked, reply)
         else:
-            answer_question(services, asked)
+            reply = _send_answer(services, asked)
     except Exception:
         if event_id:
             services.events.failed(event_id)
         raise
+    # With a store, logging the question also marks the event answered: one transaction, not two.
+    recorded = reply is not None and _record(services, asked, reply)
     if event_id:
-        services.events.done(event_id)
+        services.events.done(event_id, recorded)
 
 
 def answer_question(services: Services, asked: Asked, posting_id: str | None = None) -> None:
     """Answer `asked` where it was asked: an answer, 'did you mean', the out-of-scope fallback, help, or
     "Which role do you mean?" when several postings are loaded and nothing says which (`posting_id` is
     the candidate's pick from those buttons)."""
+    reply = _send_answer(services, asked, posting_id)
+    if reply is not None:
+        _record(services, asked, reply)
+
+
+def _send_answer(services: Services, asked: Asked, posting_id: str | None = None) -> Reply | None:
+    """`answer_question` without the logging: the reply to log, if the message sent was one."""
     try:
         message, reply = _compose(services, asked, posting_id)
     except Exception:
         _apologise(services, asked)
         raise
     send(services, asked.target(), message)
-    if reply is not None:
-        _record(services, asked, reply)
+    return reply
 
 
 def answer_intent(services: Services, asked: Asked, origin: ButtonValue, replace_original: bool) -> None:
@@ -156,15 +162,17 @@ def _reply_only(services: Services, asked: Asked) -> Reply | None:
     return answer(knowledge, question, routed.posting)
 
 
-def _record(services: Services, asked: Asked, reply: Reply) -> None:
-    """Journal an answer that went out. Never raises: a failure here after the answer was delivered would
-    mark the event failed, and Slack's redelivery would then be answered a second time."""
+def _record(services: Services, asked: Asked, reply: Reply) -> bool:
+    """Journal an answer that went out; True when that recorded its event as answered too. Never raises:
+    a failure here after the answer was delivered would mark the event failed, and Slack's redelivery
+    would then be answered a second time."""
     try:
-        services.journal.asked(asked.surface, asked.user, reply, asked.event_id)
+        return services.journal.asked(asked.surface, asked.user, reply, asked.event_id)
     except Exception:
         logger.exception(
             "answered a %s question but could not record it (posting %s)", asked.surface, reply.posting
         )
+        return False
 
 
 def _kept(text: str) -> str:

@@ -2,14 +2,14 @@
 
 Bolt acknowledges an event before its listener runs, so an answer waiting in the queue of a process that
 dies would be lost (Slack never redelivers what it saw acknowledged). The `keep_deliveries` middleware
-runs before the acknowledgement and writes the delivery to the inbox; `Redelivery` re-dispatches what a
-dead process, or a failed answer, left unfinished (see bot.inbox for the states and bounds). Listeners
-claim each event through `SharedGate`, so a delivery is answered once however many times it is dispatched.
+runs before the acknowledgement and writes the delivery to the inbox, claimed by this process;
+`Redelivery` re-dispatches what a dead process, or a failed answer, left unfinished (see bot.inbox for the
+states and bounds). Listeners claim each event through `SharedGate`, so a delivery is answered once
+however many times it is dispatched.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -20,6 +20,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from bot.database import StoreError
 from bot.inbox import Inbox
 from bot.slack.listeners.events.direct_message import is_candidate_message
+from bot.slack.once import SharedGate
 
 POLL = 1.0  # seconds between looks for unfinished deliveries
 PURGE_EVERY = 600.0
@@ -37,18 +38,12 @@ def is_question(body: dict[str, Any]) -> bool:
     )
 
 
-def keep_deliveries(inbox: Inbox) -> Callable[..., BoltResponse | None]:
-    """Bolt middleware: keep each question in the inbox before it is acknowledged (if the database is
-    down the event is answered from memory alone, as before the inbox existed)."""
+def keep_deliveries(gate: SharedGate) -> Callable[..., BoltResponse | None]:
+    """Bolt middleware: keep each question in the inbox before it is acknowledged."""
 
     def keep_delivery(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
         if is_question(body):
-            try:
-                inbox.receive(body["event_id"], json.dumps(body))
-            except StoreError as exc:
-                logger.warning(
-                    "inbox unavailable (%s): event %s is kept in memory only", exc, body["event_id"]
-                )
+            gate.receive(body)
         return next()
 
     return keep_delivery

@@ -16,10 +16,12 @@ class StoreJournal(LogJournal):
     def __init__(self, store: QuestionLog) -> None:
         self.store = store
 
-    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> None:
+    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> bool:
         super().asked(surface, self.store.pseudonym(user), reply, event_id)
-        # A reply the core marks for handoff was passed to recruiting (alert or contact) by the app.
-        self.store.record_reply(reply, user, surface, handed_off=reply.handoff, event_id=event_id)
+        # A reply the core marks for handoff was passed to recruiting (alert or contact) by the app. With an
+        # event, the store marks it answered in the same transaction (see bot.store).
+        logged = self.store.record_reply(reply, user, surface, handed_off=reply.handoff, event_id=event_id)
+        return logged and event_id is not None
 
     def feedback(self, user: str, posting: str, intents: list[str], helpful: bool) -> None:
         super().feedback(self.store.pseudonym(user), posting, intents, helpful)

@@ -7,12 +7,13 @@ still being handled. An attempt that never reports back (a hung thread) stops bl
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.database import StoreError
 from bot.inbox import Inbox
@@ -20,6 +21,7 @@ from bot.inbox import Inbox
 log = logging.getLogger(__name__)
 
 _State = Literal["running", "done"]
+HELD = 10_000  # claims made on receipt and waiting for their listener; a bound against leaks only
 
 
 class OnceGate:
@@ -47,7 +49,7 @@ class OnceGate:
             self._mark(key, "running", now)
             return True
 
-    def done(self, key: str) -> None:
+    def done(self, key: str, recorded: bool = False) -> None:
         with self._lock:
             self._mark(key, "done", self._clock())
 
@@ -81,7 +83,10 @@ class Gate(Protocol):
     """Something done once per key: `claim` before acting, then report `done` or `failed`."""
 
     def claim(self, key: str) -> bool: ...
-    def done(self, key: str) -> None: ...
+    def done(self, key: str, recorded: bool = False) -> None:
+        """`recorded`: the question log already marked it done, in the transaction that logged it."""
+        ...
+
     def failed(self, key: str) -> None: ...
     def retried(self, key: str) -> bool:
         """After a successful claim: whether an earlier attempt may have acted before it died."""
@@ -91,8 +96,10 @@ class Gate(Protocol):
 class SharedGate:
     """Claims in the database, shared by every replica, with this process's OnceGate in front of it.
 
-    The local gate skips a redelivery to this process without a query. When the database can't be used the
-    local gate decides alone: a redelivery to another replica may then be answered twice, never dropped.
+    `receive` keeps a delivery and claims it in one statement; the listener's `claim` then costs no query
+    unless the delivery waited in the queue for half its lease. The local gate skips a redelivery to this
+    process without a query. When the database can't be used the local gate decides alone: a redelivery to
+    another replica may then be answered twice, never dropped.
     """
 
     def __init__(self, inbox: Inbox) -> None:
@@ -100,11 +107,32 @@ class SharedGate:
         self.local = OnceGate(lease=inbox.lease)
         self._retried: set[str] = set()  # claimed keys with an earlier attempt; until done or failed
         self._retried_lock = threading.Lock()
+        self._held: OrderedDict[str, float] = OrderedDict()  # received here: key -> end of the claim's lease
+        self._held_lock = threading.Lock()
+
+    def receive(self, body: dict[str, Any]) -> None:
+        """Keep a delivery (with an `event_id`) in the inbox before it is acknowledged; if the database is
+        down it is answered from memory alone, as before the inbox existed."""
+        key = body["event_id"]
+        try:
+            held_until = self.inbox.receive(key, json.dumps(body))
+        except StoreError as exc:
+            log.warning("inbox unavailable (%s): event %s is kept in memory only", exc, key)
+            return
+        if held_until is not None:
+            with self._held_lock:
+                self._held[key] = held_until
+                if len(self._held) > HELD:  # received, never claimed (no listener answered it)
+                    self._held.popitem(last=False)
 
     def claim(self, key: str) -> bool:
         if not self.local.claim(key):
             return False
+        with self._held_lock:
+            held_until = self._held.pop(key, None)
         try:
+            if held_until is not None and self.inbox.hold(key, held_until):
+                return True
             earlier = self.inbox.claim(key)
         except StoreError as exc:
             log.warning("event claims unavailable (%s): de-duplicating in this process only", exc)
@@ -121,10 +149,11 @@ class SharedGate:
         with self._retried_lock:
             return key in self._retried
 
-    def done(self, key: str) -> None:
+    def done(self, key: str, recorded: bool = False) -> None:
         self._forget(key)
         self.local.done(key)
-        self._tell(self.inbox.done, key)
+        if not recorded:
+            self._tell(self.inbox.done, key)
 
     def failed(self, key: str) -> None:
         self._forget(key)

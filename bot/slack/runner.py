@@ -93,16 +93,17 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     client = web_client(bot_token, base_url)
     store = Store(database, settings.user_hash_key(), settings.retention_days)
     inbox = Inbox(database, settings.event_lease_seconds)
+    events = SharedGate(inbox)
     services = Services(
         settings,
         knowledge,
         client,
         StoreJournal(store),
-        events=SharedGate(inbox),
+        events=events,
         store=store,
         reload=knowledge.reload,
     )
-    app = build_app(services, signing_secret, inbox=inbox)
+    app = build_app(services, signing_secret, inbox=events)
     # Edits to the knowledge go live while serving; a broken edit is posted to ADMIN_CHANNEL.
     knowledge.on_problems = problems_poster(client, settings.admin_channel)
     knowledge.start_watching()

@@ -47,7 +47,10 @@ def retry_handlers() -> list[RetryHandler]:
 class Journal(Protocol):
     """Where the app reports what happened, for recruiters' reports."""
 
-    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> None: ...
+    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> bool:
+        """Record a question; True when that also recorded its event (`event_id`) as answered for every
+        replica, so the event gate need not."""
+        ...
 
     def feedback(self, user: str, posting: str, intents: list[str], helpful: bool) -> None: ...
 
@@ -57,7 +60,7 @@ class Journal(Protocol):
 class LogJournal:
     """A Journal that only logs, never the question's text: that is the candidate's to share."""
 
-    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> None:
+    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> bool:
         logger.info(
             "answered %s from %s: posting=%s outcome=%s intents=%s confidence=%.2f",
             surface,
@@ -67,6 +70,7 @@ class LogJournal:
             ",".join(reply.intents) or "-",
             reply.confidence,
         )
+        return False
 
     def feedback(self, user: str, posting: str, intents: list[str], helpful: bool) -> None:
         verdict = "helpful" if helpful else "not helpful"

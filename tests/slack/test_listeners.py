@@ -60,8 +60,9 @@ class RecordingJournal:
         self.feedback_given: list[tuple[str, str, list[str], bool]] = []
         self.handoffs: list[tuple[str, str, bool]] = []
 
-    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> None:
+    def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> bool:
         self.questions.append((surface, user, reply))
+        return False
 
     def feedback(self, user: str, posting: str, intents: list[str], helpful: bool) -> None:
         self.feedback_given.append((user, posting, intents, helpful))
@@ -188,7 +189,7 @@ def test_a_journal_failure_after_the_answer_went_out_never_answers_the_redeliver
     slack_api: FakeSlackWebAPI, knowledge: Knowledge, caplog: pytest.LogCaptureFixture
 ) -> None:
     class BrokenJournal(RecordingJournal):
-        def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> None:
+        def asked(self, surface: Surface, user: str, reply: Reply, event_id: str | None = None) -> bool:
             raise RuntimeError("question log unavailable")
 
     context = BoltContext({CONTEXT_KEY: listener_services(slack_api, lambda: knowledge, BrokenJournal())})
