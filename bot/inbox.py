@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import ReturningInsert
 
 from bot.database import Database
 
@@ -50,9 +49,24 @@ EVENTS = sa.Table(
 _UNFINISHED = ("pending", "running", "failed")
 
 
-def answered(key: str, now: float) -> sa.Update:
-    """The statement marking `key` done, for a transaction that also logs its question (bot.store)."""
-    return sa.update(EVENTS).where(EVENTS.c.key == key).values(state="done", body=None, due=now)
+# The statements made for every event are built once: building one costs more than SQLite running it.
+# An INSERT that does nothing when the key is known, per dialect (both spell it ON CONFLICT); a row comes
+# back only when one was inserted (rowcount isn't portable across drivers here).
+_INSERT_NEW = {
+    name: dialect.insert(EVENTS).on_conflict_do_nothing(index_elements=["key"]).returning(EVENTS.c.key)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_ANSWERED = (
+    sa.update(EVENTS)
+    .where(EVENTS.c.key == sa.bindparam("event_key"))
+    .values(state="done", body=None, due=sa.bindparam("finished"))
+)
+
+
+def answered(key: str, now: float) -> tuple[sa.Update, dict[str, object]]:
+    """The statement (and its parameters) marking `key` done, for a transaction that also logs its question
+    (bot.store)."""
+    return _ANSWERED, {"event_key": key, "finished": now}
 
 
 @dataclass(frozen=True)
@@ -77,7 +91,7 @@ class Inbox:
         now = self._clock()
         row = {"key": key, "body": body, "state": "running", "received": now, "due": now + self.lease}
         with self.database.begin() as conn:
-            inserted = conn.execute(self._insert_new(conn, {**row, "attempts": 1})).first()
+            inserted = self._insert_new(conn, {**row, "attempts": 1})
         return None if inserted is None else now + self.lease
 
     def hold(self, key: str, held_until: float) -> bool:
@@ -116,13 +130,13 @@ class Inbox:
                 return int(claimed) - 1
             # Not claimable, or never received here (the inbox write failed, or a surface without one).
             row = {"key": key, "body": None, "state": "running", "received": now, "due": now + self.lease}
-            inserted = conn.execute(self._insert_new(conn, {**row, "attempts": 1})).first()
+            inserted = self._insert_new(conn, {**row, "attempts": 1})
             return None if inserted is None else 0
 
     def done(self, key: str) -> None:
         """The answer went out: forget the body (the candidate's words are kept only in the question log)."""
         with self.database.begin() as conn:
-            conn.execute(answered(key, self._clock()))
+            conn.execute(*answered(key, self._clock()))
 
     def failed(self, key: str) -> None:
         """Let the next claim through; `take_due` offers it again after a back-off."""
@@ -183,11 +197,7 @@ class Inbox:
                 )
             ).rowcount
 
-    def _insert_new(self, conn: sa.Connection, row: dict[str, object]) -> ReturningInsert[tuple[str]]:
-        """INSERT that does nothing when the key is known (both dialects spell it ON CONFLICT)."""
-        # A row comes back only when one was inserted (rowcount isn't portable across drivers here).
-        if conn.dialect.name == "postgresql":
-            pg = postgresql.insert(EVENTS).values(**row).on_conflict_do_nothing(index_elements=["key"])
-            return pg.returning(EVENTS.c.key)
-        lite = sqlite.insert(EVENTS).values(**row).on_conflict_do_nothing(index_elements=["key"])
-        return lite.returning(EVENTS.c.key)
+    @staticmethod
+    def _insert_new(conn: sa.Connection, row: dict[str, object]) -> sa.Row[tuple[str]] | None:
+        """Insert `row` unless its key is known; the inserted key, or None."""
+        return conn.execute(_INSERT_NEW[conn.dialect.name], row).first()

@@ -79,6 +79,7 @@ HANDOFFS = sa.Table(
 )
 TABLES = (QUESTIONS, FEEDBACK, HANDOFFS)
 _WHAT = {QUESTIONS: "question", FEEDBACK: "feedback", HANDOFFS: "handoff"}
+Statement = tuple[sa.Executable, dict[str, Any]]  # with its parameters
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,12 @@ class Store:
         with self._pending_lock:
             return len(self._pending)
 
-    def _write(self, table: sa.Table, row: dict[str, Any], also: tuple[sa.Executable, ...] = ()) -> bool:
+    def _write(
+        self,
+        table: sa.Table,
+        row: dict[str, Any],
+        also: tuple[tuple[sa.Executable, dict[str, Any]], ...] = (),
+    ) -> bool:
         """Write `row`, any rows kept from earlier failures and the statements `also`, in one transaction;
         True when they are in the database (on failure the rows are kept, `also` is not)."""
         with self._pending_lock:
@@ -245,8 +251,8 @@ class Store:
             with self.database.begin() as conn:
                 for each_table, each_row in batch:
                     conn.execute(_insert(conn, each_table), each_row)
-                for statement in also:
-                    conn.execute(statement)
+                for statement, parameters in also:
+                    conn.execute(statement, parameters)
         except StoreError as exc:
             self._keep(batch)
             log.warning(
@@ -312,13 +318,18 @@ class Store:
             )
 
 
+# Built once: building a statement costs more than SQLite running it. Questions skip an event_id already
+# logged (ON CONFLICT in both dialects).
+_PLAIN_INSERTS = {table: sa.insert(table) for table in TABLES}
+_QUESTION_INSERTS = {
+    name: dialect.insert(QUESTIONS).on_conflict_do_nothing(index_elements=["event_id"])
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
 def _insert(conn: sa.Connection, table: sa.Table) -> sa.Insert:
-    """An INSERT; for questions, one that skips an event_id already logged (ON CONFLICT in both)."""
-    if table is not QUESTIONS:
-        return sa.insert(table)
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=["event_id"])
-    return sqlite.insert(table).on_conflict_do_nothing(index_elements=["event_id"])
+    """An INSERT into `table` in the connection's dialect."""
+    return _QUESTION_INSERTS[conn.dialect.name] if table is QUESTIONS else _PLAIN_INSERTS[table]
 
 
 def _question(row: sa.RowMapping) -> QuestionRecord:
