@@ -155,7 +155,7 @@ def test_without_the_database_the_process_still_deduplicates(tmp_path, caplog) -
     gate = SharedGate(Inbox(Database(f"sqlite:///{tmp_path / 'taken' / 'log.sqlite3'}")))
     with pytest.raises(StoreError):
         gate.inbox.claim("Ev1")
-    gate.receive({"event_id": "Ev1"})  # acknowledged all the same
+    gate.receive("Ev1", {"event_id": "Ev1"})  # acknowledged all the same
     assert gate.claim("Ev1")  # answered from memory alone
     assert not gate.claim("Ev1")
     gate.done("Ev1")
@@ -176,8 +176,8 @@ def test_a_claim_lost_to_another_replica_does_not_block_it_later(database_url: s
 
 def test_the_replica_that_received_an_event_answers_it_and_no_other(database_url: str, clock: Clock) -> None:
     first, second = (SharedGate(Inbox(Database(database_url), clock=clock)) for _ in range(2))
-    first.receive({"event_id": "Ev1"})
-    second.receive({"event_id": "Ev1"})  # Slack's retry, at the other replica
+    first.receive("Ev1", {"event_id": "Ev1"})
+    second.receive("Ev1", {"event_id": "Ev1"})  # Slack's retry, at the other replica
     assert not second.claim("Ev1")
     assert first.claim("Ev1")
     first.failed("Ev1")

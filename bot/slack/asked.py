@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.slack.buttons import BUTTON_PATTERNS
 from bot.slack.delivery import Target
 from bot.slack.markup import escape
 from bot.slack.services import Surface
@@ -82,3 +83,16 @@ def from_click(
 def user_of(body: dict[str, Any]) -> str:
     """Who clicked ("" when the payload doesn't say)."""
     return str((body.get("user") or {}).get("id", ""))
+
+
+def click_key(body: dict[str, Any]) -> str | None:
+    """A click on one of the app's buttons, as the inbox knows it however often it is delivered: by the
+    trigger_id Slack gives each click. None for anything else."""
+    actions = body.get("actions") or [{}]
+    trigger = body.get("trigger_id")
+    action_id = actions[0].get("action_id") if isinstance(actions[0], dict) else None
+    if body.get("type") != "block_actions" or not isinstance(trigger, str) or not trigger:
+        return None
+    if not isinstance(action_id, str) or not any(p.match(action_id) for p in BUTTON_PATTERNS):
+        return None
+    return f"click:{trigger}"

@@ -22,6 +22,8 @@ TALK_TO_RECRUITER = "talk_to_recruiter"
 PICK_INTENT_PATTERN = re.compile(rf"^{PICK_INTENT}(_\d+)?$")
 PICK_POSTING_PATTERN = re.compile(rf"^{PICK_POSTING}(_\d+)?$")
 FEEDBACK_PATTERN = re.compile(rf"^(?:{FEEDBACK_HELPFUL}|{FEEDBACK_UNHELPFUL})$")
+TALK_TO_RECRUITER_PATTERN = re.compile(rf"^{TALK_TO_RECRUITER}$")
+BUTTON_PATTERNS = (PICK_INTENT_PATTERN, PICK_POSTING_PATTERN, FEEDBACK_PATTERN, TALK_TO_RECRUITER_PATTERN)
 
 MAX_VALUE = 2000  # Block Kit's limit on a button value
 QUESTION_CHARS = 500  # of the question kept in a value, for the recruiter's alert

@@ -7,12 +7,14 @@ to a recruiter when the reply says so, and delivers. Failures raise; listeners l
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from bot.answer import Part, Reply, answer, render_intent
 from bot.knowledge.loader import Knowledge
 from bot.routing import route
-from bot.slack.asked import Asked
+from bot.slack.asked import Asked, click_key
 from bot.slack.blocks import (
     Message,
     Topic,
@@ -25,7 +27,7 @@ from bot.slack.blocks import (
     quoted_message,
     which_role_message,
 )
-from bot.slack.buttons import QUESTION_CHARS, ButtonValue
+from bot.slack.buttons import QUESTION_CHARS, ButtonError, ButtonValue
 from bot.slack.delivery import DeliveryError, already_answered, send
 from bot.slack.handoff import hand_off, reach_recruiting
 from bot.slack.markup import question_text, to_plain
@@ -68,6 +70,28 @@ def answer_event(services: Services, event_id: str | None, asked: Asked) -> None
     recorded = reply is not None and _record(services, asked, reply)
     if event_id:
         services.events.done(event_id, recorded)
+
+
+def act_once(services: Services, body: dict[str, Any], act: Callable[[], None]) -> None:
+    """Act on a button click once, however many times it is delivered (a load balancer's retry, another
+    replica, the inbox after a crash); a click whose action failed is let through again, one declined as
+    not the app's (ButtonError) is not."""
+    key = click_key(body)
+    if key and not services.events.claim(key):
+        logger.info("%s already handled or in progress: skipping the redelivery", key)
+        return
+    try:
+        act()
+    except ButtonError:
+        if key:
+            services.events.done(key)
+        raise
+    except Exception:
+        if key:
+            services.events.failed(key)
+        raise
+    if key:
+        services.events.done(key)
 
 
 def answer_question(services: Services, asked: Asked, posting_id: str | None = None) -> None:

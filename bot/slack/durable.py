@@ -2,10 +2,10 @@
 
 Bolt acknowledges an event before its listener runs, so an answer waiting in the queue of a process that
 dies would be lost (Slack never redelivers what it saw acknowledged). The `keep_deliveries` middleware
-runs before the acknowledgement and writes the delivery to the inbox, claimed by this process;
-`Redelivery` re-dispatches what a dead process, or a failed answer, left unfinished (see bot.inbox for the
-states and bounds). Listeners claim each event through `SharedGate`, so a delivery is answered once
-however many times it is dispatched.
+runs before the acknowledgement (of an event, or of a click on one of the app's buttons) and writes the
+delivery to the inbox, claimed by this process; `Redelivery` re-dispatches what a dead process, or a
+failed answer, left unfinished (see bot.inbox for the states and bounds). Listeners claim each event and
+click through `SharedGate`, so a delivery is acted on once however many times it is dispatched.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.database import StoreError
 from bot.inbox import Inbox
+from bot.slack.asked import click_key
 from bot.slack.listeners.events.direct_message import is_candidate_message
 from bot.slack.once import SharedGate
 
@@ -39,11 +40,13 @@ def is_question(body: dict[str, Any]) -> bool:
 
 
 def keep_deliveries(gate: SharedGate) -> Callable[..., BoltResponse | None]:
-    """Bolt middleware: keep each question in the inbox before it is acknowledged."""
+    """Bolt middleware: keep each question and each click on the app's buttons in the inbox before it is
+    acknowledged (a click's listener acknowledges it, after this)."""
 
     def keep_delivery(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
-        if is_question(body):
-            gate.receive(body)
+        key = body["event_id"] if is_question(body) else click_key(body)
+        if key:
+            gate.receive(key, body)
         return next()
 
     return keep_delivery

@@ -110,10 +110,9 @@ class SharedGate:
         self._held: OrderedDict[str, float] = OrderedDict()  # received here: key -> end of the claim's lease
         self._held_lock = threading.Lock()
 
-    def receive(self, body: dict[str, Any]) -> None:
-        """Keep a delivery (with an `event_id`) in the inbox before it is acknowledged; if the database is
-        down it is answered from memory alone, as before the inbox existed."""
-        key = body["event_id"]
+    def receive(self, key: str, body: dict[str, Any]) -> None:
+        """Keep a delivery in the inbox under `key` before it is acknowledged; if the database is down it
+        is answered from memory alone, as before the inbox existed."""
         try:
             held_until = self.inbox.receive(key, json.dumps(body))
         except StoreError as exc:

@@ -351,6 +351,39 @@ def test_a_retried_event_is_answered_once(app: App) -> None:
     assert "100,000" in answer.params["text"]
 
 
+def test_a_click_delivered_twice_is_answered_once(app: App) -> None:
+    channel = fresh("D")
+    app.dm("parking commute", channel)
+    [question] = app.replies(channel)
+    choice = button(question, "pick_intent_1")
+    click = block_actions(
+        choice["action_id"], choice["value"], response_url=app.api.response_url(fresh("click")), channel=channel
+    )
+    assert app.send(click).status == 200
+    assert app.send(click).status == 200  # the same click again: a load balancer's retry, or another replica
+
+    assert [post.params["text"] for post in app.settle(channel)[1:]] == ["A commuter allowance is offered."]
+
+
+def test_a_feedback_click_delivered_twice_is_recorded_and_thanked_once(app: App) -> None:
+    channel = fresh("D")
+    app.dm("what is the salary", channel)
+    [answer] = app.replies(channel)
+    name = fresh("feedback")
+    click = block_actions(
+        "feedback_unhelpful",
+        button(answer, "feedback_unhelpful")["value"],
+        response_url=app.api.response_url(name),
+        channel=channel,
+    )
+    assert app.send(click).status == 200
+    assert app.send(click).status == 200
+
+    app.settle(channel)
+    assert len(app.api.responses(name)) == 1
+    assert app.process.log().count("intents=salary not helpful") == 1
+
+
 def test_bots_edits_and_own_messages_get_no_reply(app: App) -> None:
     channel = fresh("D")
     app.send(event_callback(bot_message("what is the salary", channel=channel)))

@@ -10,6 +10,7 @@ from slack_bolt import Ack, BoltContext
 from bot.slack.asked import user_of
 from bot.slack.blocks import Message, acknowledged, note_message
 from bot.slack.buttons import FEEDBACK_HELPFUL, ButtonError, ButtonValue
+from bot.slack.conversation import act_once
 from bot.slack.delivery import Target, send
 from bot.slack.services import log_name, services_of
 
@@ -26,15 +27,19 @@ def feedback(
     user = user_of(body)
     try:
         services = services_of(context)
-        origin = ButtonValue.decode(action.get("value"))
-        helpful = action.get("action_id") == FEEDBACK_HELPFUL
-        services.journal.feedback(user, origin.posting, origin.intents, helpful)
-        blocks = (body.get("message") or {}).get("blocks")
-        if blocks:
-            message = Message(THANKS[helpful], acknowledged(blocks, THANKS[helpful]))
-            send(services, Target(response_url=body["response_url"], replace_original=True), message)
-        else:  # an ephemeral answer: Slack doesn't send its blocks back
-            send(services, Target(response_url=body["response_url"]), note_message(THANKS[helpful]))
+
+        def act() -> None:
+            origin = ButtonValue.decode(action.get("value"))
+            helpful = action.get("action_id") == FEEDBACK_HELPFUL
+            services.journal.feedback(user, origin.posting, origin.intents, helpful)
+            blocks = (body.get("message") or {}).get("blocks")
+            if blocks:
+                message = Message(THANKS[helpful], acknowledged(blocks, THANKS[helpful]))
+                send(services, Target(response_url=body["response_url"], replace_original=True), message)
+            else:  # an ephemeral answer: Slack doesn't send its blocks back
+                send(services, Target(response_url=body["response_url"]), note_message(THANKS[helpful]))
+
+        act_once(services, body, act)
     except ButtonError as exc:  # an old message or a forged click: nothing to act on
         logger.warning(
             "declined the %s click by %s: %s", action.get("action_id"), log_name(context, user), exc

@@ -9,7 +9,7 @@ from slack_bolt import Ack, BoltContext
 
 from bot.slack.asked import from_click, user_of
 from bot.slack.buttons import ButtonError, ButtonValue
-from bot.slack.conversation import answer_intent
+from bot.slack.conversation import act_once, answer_intent
 from bot.slack.services import log_name, services_of
 
 
@@ -18,10 +18,15 @@ def pick_intent(
 ) -> None:
     ack()
     try:
-        origin = ButtonValue.decode(action.get("value"))
-        asked = from_click(body, origin.question, origin.message_ts, origin.asker)
-        # A private 'did you mean' is replaced by the answer; elsewhere the answer follows it.
-        answer_intent(services_of(context), asked, origin, replace_original=asked.response_url is not None)
+        services = services_of(context)
+
+        def act() -> None:
+            origin = ButtonValue.decode(action.get("value"))
+            asked = from_click(body, origin.question, origin.message_ts, origin.asker)
+            # A private 'did you mean' is replaced by the answer; elsewhere the answer follows it.
+            answer_intent(services, asked, origin, replace_original=asked.response_url is not None)
+
+        act_once(services, body, act)
     except ButtonError as exc:  # an old message or a forged click: nothing to act on
         logger.warning(
             "declined the %s click by %s: %s", action.get("action_id"), log_name(context, user_of(body)), exc

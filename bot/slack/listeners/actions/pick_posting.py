@@ -9,7 +9,7 @@ from slack_bolt import Ack, BoltContext
 
 from bot.slack.asked import from_click, user_of
 from bot.slack.buttons import ButtonError, ButtonValue
-from bot.slack.conversation import answer_question
+from bot.slack.conversation import act_once, answer_question
 from bot.slack.services import log_name, services_of
 
 
@@ -18,12 +18,14 @@ def pick_posting(
 ) -> None:
     ack()
     try:
-        origin = ButtonValue.decode(action.get("value"))
-        answer_question(
-            services_of(context),
-            from_click(body, origin.question, origin.message_ts, origin.asker),
-            origin.posting,
-        )
+        services = services_of(context)
+
+        def act() -> None:
+            origin = ButtonValue.decode(action.get("value"))
+            asked = from_click(body, origin.question, origin.message_ts, origin.asker)
+            answer_question(services, asked, origin.posting)
+
+        act_once(services, body, act)
     except ButtonError as exc:  # an old message or a forged click: nothing to act on
         logger.warning(
             "declined the %s click by %s: %s", action.get("action_id"), log_name(context, user_of(body)), exc

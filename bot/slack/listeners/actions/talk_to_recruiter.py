@@ -9,6 +9,7 @@ from slack_bolt import Ack, BoltContext
 
 from bot.slack.asked import from_click, user_of
 from bot.slack.buttons import ButtonError, ButtonValue
+from bot.slack.conversation import act_once
 from bot.slack.conversation import talk_to_recruiter as hand_over
 from bot.slack.services import log_name, services_of
 
@@ -18,10 +19,13 @@ def talk_to_recruiter(
 ) -> None:
     ack()
     try:
-        origin = ButtonValue.decode(action.get("value"))
-        hand_over(
-            services_of(context), from_click(body, origin.question, origin.message_ts, origin.asker), origin
-        )
+        services = services_of(context)
+
+        def act() -> None:
+            origin = ButtonValue.decode(action.get("value"))
+            hand_over(services, from_click(body, origin.question, origin.message_ts, origin.asker), origin)
+
+        act_once(services, body, act)
     except ButtonError as exc:  # an old message or a forged click: nothing to act on
         logger.warning(
             "declined the %s click by %s: %s", action.get("action_id"), log_name(context, user_of(body)), exc
