@@ -356,9 +356,8 @@ def test_a_click_delivered_twice_is_answered_once(app: App) -> None:
     app.dm("parking commute", channel)
     [question] = app.replies(channel)
     choice = button(question, "pick_intent_1")
-    click = block_actions(
-        choice["action_id"], choice["value"], response_url=app.api.response_url(fresh("click")), channel=channel
-    )
+    response_url = app.api.response_url(fresh("click"))
+    click = block_actions(choice["action_id"], choice["value"], response_url=response_url, channel=channel)
     assert app.send(click).status == 200
     assert app.send(click).status == 200  # the same click again: a load balancer's retry, or another replica
 
