@@ -86,7 +86,7 @@ class Services:
     knowledge: KnowledgeProvider
     client: WebClient
     journal: Journal = field(default_factory=LogJournal)
-    events: Gate = field(default_factory=OnceGate)  # each event and click acted on once (SharedGate: anywhere)
+    events: Gate = field(default_factory=OnceGate)  # events, clicks: done once (SharedGate: by any replica)
     handoffs: Gate = field(default_factory=lambda: OnceGate(ttl=600.0))  # one alert per question
     store: QuestionLog | None = None  # the question log, for `/posting report`
     reload: Callable[[], ReloadResult] | None = None  # `/posting reload`
