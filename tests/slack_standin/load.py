@@ -8,12 +8,12 @@ import itertools
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Self
 
 from .http_delivery import deliver
 from .payloads import SlackPayload
-from .web_api import FakeSlackWebAPI
+from .web_api import BackloggedServer, FakeSlackWebAPI
 
 
 class RoundRobinProxy:
@@ -53,7 +53,7 @@ class RoundRobinProxy:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = BackloggedServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

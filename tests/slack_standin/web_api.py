@@ -29,6 +29,13 @@ _RESPONSE_URL_PREFIX = "response_url:"
 Responder = Callable[["ApiCall"], dict[str, Any]]
 
 
+class BackloggedServer(ThreadingHTTPServer):
+    """Queues connections as a real server does (socketserver's default listen backlog is 5): a burst from
+    many threads must not have its connections reset by the stand-in, which Slack's API never does."""
+
+    request_queue_size = 1024
+
+
 @dataclass(frozen=True)
 class ApiCall:
     """One request the stand-in received. For a response_url post, `params` is the posted JSON."""
@@ -79,7 +86,7 @@ class FakeSlackWebAPI:
     # --- lifecycle -------------------------------------------------------------------------------
 
     def start(self) -> Self:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server = BackloggedServer(("127.0.0.1", 0), _Handler)
         server.daemon_threads = True
         server.api = self  # type: ignore[attr-defined]
         self._server = server
