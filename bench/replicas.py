@@ -72,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-faults", action="store_true", help="skip the fault run")
     args = parser.parse_args(argv)
-    chosen = args.targets.split(",")
-    levels = args.levels.split(",")
+    chosen = [target for target in args.targets.split(",") if target]  # none: the fault run alone
+    levels = [level for level in args.levels.split(",") if level]
     if unknown := set(chosen) - set(TARGETS):
         parser.error(f"unknown targets: {', '.join(sorted(unknown))}")
     import pgserver  # a dev dependency: the bench runs from a development checkout

@@ -35,6 +35,7 @@ MAX_ATTEMPTS = 5
 MAX_AGE = 900.0  # seconds: past this a candidate would rather hear nothing than a stale reply
 BACKOFF = 2.0  # seconds before the first retry of a failed answer, doubling each attempt
 KEEP = 3_600.0  # finished rows are remembered this long (Slack retries for a few minutes)
+FRESH = 0.1  # of a lease: how long a claim made on receipt is used as it is, without extending it
 
 EVENTS = sa.Table(
     "events",
@@ -96,10 +97,11 @@ class Inbox:
 
     def hold(self, key: str, held_until: float) -> bool:
         """Whether the caller still holds the claim `receive` gave it until `held_until`: yes at once while
-        half the lease is left; after a long wait in the queue, only if extending it in the database works
-        (`take_due` may have offered the row again, to this process or another)."""
+        almost all of the lease is left (FRESH); after a wait in the queue, only if extending the lease in
+        the database works (`take_due` may have offered the row again, to this process or another). So an
+        answer always starts with nearly a whole lease to finish in."""
         now = self._clock()
-        if now < held_until - self.lease / 2:
+        if now < held_until - self.lease * (1 - FRESH):
             return True
         with self.database.begin() as conn:
             extended = conn.execute(

@@ -13,7 +13,7 @@ import pytest
 
 from bot.answer import answer
 from bot.database import Database, StoreError
-from bot.inbox import BACKOFF, KEEP, LEASE, MAX_AGE, MAX_ATTEMPTS, Inbox
+from bot.inbox import BACKOFF, FRESH, KEEP, LEASE, MAX_AGE, MAX_ATTEMPTS, Inbox
 from bot.knowledge.loader import load_knowledge
 from bot.slack.once import SharedGate
 from bot.store import Store
@@ -79,20 +79,18 @@ def test_the_receiver_holds_the_claim_and_a_redelivery_is_skipped_while_running_
 
 
 def test_a_claim_held_since_receipt_lasts_as_long_as_the_database_agrees(inbox: Inbox, clock: Clock) -> None:
-    held_until = inbox.receive("Ev1", "{}")
-    assert held_until is not None
-    clock.now += LEASE / 4
-    assert inbox.hold("Ev1", held_until)  # most of the lease left: no query
+    held = inbox.receive("Ev1", "{}")
+    assert held is not None
+    clock.now += LEASE * FRESH / 2
+    assert inbox.hold("Ev1", held)  # just received: used as it is, nothing written
+    waited = inbox.receive("Ev2", "{}")
+    assert waited is not None
     clock.now += LEASE / 2
-    assert inbox.hold("Ev1", held_until)  # a long wait in the queue: extended by a lease from now
-    clock.now = held_until + 1
-    assert inbox.take_due() == []  # the extension counts: not offered to anyone else
-    later = inbox.receive("Ev2", "{}")
-    assert later is not None
-    clock.now = later + LEASE + 1  # Ev2's lease ran out before its listener started
-    assert [due.key for due in inbox.take_due()] == ["Ev1", "Ev2"]
-    assert not inbox.hold("Ev2", later)  # offered again: whoever claims it first answers it
-    assert inbox.claim("Ev2") == 1
+    assert inbox.hold("Ev2", waited)  # a long wait in the queue: extended by a lease from now
+    clock.now = waited + 1
+    assert [due.key for due in inbox.take_due()] == ["Ev1"]  # Ev1's lease ran out; Ev2's was extended
+    assert not inbox.hold("Ev1", held)  # offered again: whoever claims it first answers it
+    assert inbox.claim("Ev1") == 1
 
 
 def test_a_failed_answer_is_let_through_and_offered_again_after_backing_off(

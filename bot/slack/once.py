@@ -97,7 +97,7 @@ class SharedGate:
     """Claims in the database, shared by every replica, with this process's OnceGate in front of it.
 
     `receive` keeps a delivery and claims it in one statement; the listener's `claim` then costs no query
-    unless the delivery waited in the queue for half its lease. The local gate skips a redelivery to this
+    unless the delivery waited in the queue (see `Inbox.hold`). The local gate skips a redelivery to this
     process without a query. When the database can't be used the local gate decides alone: a redelivery to
     another replica may then be answered twice, never dropped.
     """
