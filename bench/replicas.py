@@ -1,8 +1,10 @@
 """Load and faults: events per second and event -> answer latency for one process on SQLite and for two
-replicas on PostgreSQL behind a round-robin balancer, beside a bare Bolt app measured in the same run.
+replicas on PostgreSQL behind a round-robin balancer (and one process on PostgreSQL, without it), beside a
+bare Bolt app measured in the same run.
 
     python -m bench.replicas [--events 300] [--kill-events 1000] [--steady-seconds 5]
-                             [--targets bare,sqlite,postgres] [--levels 1,8,32,64,steady] [--no-faults]
+                             [--targets bare,sqlite,postgres1,postgres] [--levels 1,8,32,64,steady]
+                             [--no-faults]
 
 Every process is a real `posting-bot run` (HTTP mode) against the local Slack stand-in; PostgreSQL is a
 throwaway `pgserver`. Each event is a DM in a channel of its own; its latency is the stand-in's receipt of
@@ -40,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
 QUESTION = "what's the salary range?"
 LEVELS = (1, 8, 32, 64)
-TARGETS = ("bare", "sqlite", "postgres")
+TARGETS = ("bare", "sqlite", "postgres1", "postgres")
 _channels = (f"D0B{i:06d}" for i in itertools.count())
 
 
@@ -88,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
                 "sqlite": (
                     "posting-bot, 1 process, SQLite",
                     lambda: _bots(work / "sqlite", api, 1, sqlite=True),
+                ),
+                "postgres1": (
+                    "posting-bot, 1 process, PostgreSQL",
+                    lambda: _bots(work / "pg1", api, 1, url=_fresh(postgres, "bench1")),
                 ),
                 "postgres": (
                     "posting-bot, 2 replicas, PostgreSQL",
