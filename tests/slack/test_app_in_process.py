@@ -8,10 +8,20 @@ still be on its way.
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import replace
 
+import pytest
+import sqlalchemy as sa
+
+from bot.database import Database
+from bot.inbox import Inbox
+from bot.slack.app import ListenerPool, build_app
+from bot.slack.journal import StoreJournal
+from bot.slack.once import SharedGate
+from bot.slack.services import Services
+from bot.store import Store
 from tests.slack.harness import RECRUITER_CHANNEL, action_ids, button, shown_text
-from tests.slack.in_process import InProcessApp
+from tests.slack.in_process import UNIT_SECRET, InProcessApp
 from tests.slack_standin import (
     BOT_ID,
     BOT_USER_ID,
@@ -100,3 +110,29 @@ def test_talk_to_a_recruiter_alerts_the_recruiter_channel(
 
     alerts = [c for c in slack_api.calls("chat.postMessage") if c.params["channel"] == RECRUITER_CHANNEL]
     assert len(alerts) == 1
+
+
+def test_an_answered_question_costs_two_transactions_and_leaves_its_event_done_and_logged(
+    slack_api: FakeSlackWebAPI, services: Services, database_url: str
+) -> None:
+    """The inbox row (written and claimed before the ack), then the log row with the event's done mark."""
+    database = Database(database_url)
+    assert database.reachable()  # the schema is made before counting
+    store, gate = Store(database, b"key"), SharedGate(Inbox(database))
+    services = replace(services, journal=StoreJournal(store), events=gate, store=store)
+    listeners = ListenerPool()
+    app = InProcessApp(build_app(services, UNIT_SECRET, listeners, inbox=gate), services, listeners)
+    commits: list[object] = []
+    try:
+        app.dispatch(event_callback(dm_message("is it remote?")))  # the first write also purges (hourly)
+        sa.event.listen(database.engine, "commit", commits.append)
+        app.dispatch(event_callback(dm_message("what is the salary")))
+    finally:
+        app.close()
+    assert len(slack_api.calls("chat.postMessage")) == 2
+    assert len(commits) == 2
+    assert [question.question for question in store.read(0).questions] == [
+        "is it remote?",
+        "what is the salary",
+    ]
+    assert gate.inbox.counts() == {"done": 2}
