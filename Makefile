@@ -18,9 +18,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# The quick loop: everything but the end-to-end tests (processes, sockets), in seconds.
+# The quick loop: everything but the end-to-end tests (processes, sockets) and the slow ones, in seconds.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not e2e"
+	$(BIN)/python -m pytest -q -m "not e2e and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -54,6 +54,7 @@ def overlapping_intents(directory: Path, intents: int = 20, per_intent: int = 10
     return directory
 
 
+@pytest.mark.e2e
 def test_thousands_of_near_duplicates_are_summed_up(tmp_path: Path) -> None:
     result = run_cli("check", "--knowledge", overlapping_intents(tmp_path / "kb"))
     assert result.returncode == 0, result.stderr
@@ -66,6 +67,7 @@ def test_thousands_of_near_duplicates_are_summed_up(tmp_path: Path) -> None:
     assert len(result.stdout.encode()) < 100_000
 
 
+@pytest.mark.slow
 def test_the_near_duplicate_scan_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Ranking every example against every other grows with their square; past a bound `check` ranks an even
     # sample and says so (MAX_SCANNED is 15,000 — lowered here so the test stays quick).

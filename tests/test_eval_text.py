@@ -28,6 +28,7 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.e2e
 def test_eval_reports_answered_from_the_text_and_silent_kept_silent(tmp_path: Path) -> None:
     result = run_cli("eval", "--knowledge", KNOWLEDGE, write(tmp_path, CASES))
     assert result.returncode == 0, result.stderr
@@ -40,6 +41,7 @@ def test_eval_reports_answered_from_the_text_and_silent_kept_silent(tmp_path: Pa
     assert "'is innovation encouraged?': expected silent; got quoted, quoting line 7, 16" in errors
 
 
+@pytest.mark.e2e
 def test_eval_json_has_the_figures(tmp_path: Path) -> None:
     result = run_cli("eval", "--knowledge", KNOWLEDGE, "--json", write(tmp_path, CASES))
     figures = json.loads(result.stdout)
@@ -49,6 +51,7 @@ def test_eval_json_has_the_figures(tmp_path: Path) -> None:
     assert figures["latency_ms_p99"] > 0
 
 
+@pytest.mark.e2e
 def test_a_bad_case_is_reported_at_its_line(tmp_path: Path) -> None:
     text = CASES + "- {question: what now, answer: 42}\n"
     path = write(tmp_path, text)
@@ -58,6 +61,7 @@ def test_a_bad_case_is_reported_at_its_line(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.e2e
 def test_tune_needs_intent_labels(tmp_path: Path) -> None:
     result = run_cli("eval", "--knowledge", KNOWLEDGE, "--tune", write(tmp_path, CASES))
     assert result.returncode == 2
@@ -70,6 +74,7 @@ def test_key_words_match_whatever_the_case_dash_or_unicode_form() -> None:
     assert not contains("Strong collaboration skills.", ["collaboration", "communication"])
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("posting", "answered", "silent"),
     [("mercy-icu-nurse", 0.65, 0.95), ("northgate-warehouse-associate", 0.6, 0.85)],

@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,8 @@ from bot.knowledge.schema import FACT_FIELDS
 from bot.knowledge.templates import MAX_REPLY_CHARS, MissingFact, TemplateError, parse
 from bot.knowledge.yaml_source import MAX_MESSAGE_CHARS
 from tests.fixtures.kb import MINIMAL_INTENTS, MINIMAL_POSTING
+
+pytestmark = pytest.mark.slow  # fuzzing or thousands of postings: seconds, in process
 
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "120")),

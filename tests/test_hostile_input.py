@@ -108,6 +108,7 @@ def _alias_bomb(levels: int) -> str:
 # ---- 4: aliases -----------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("where", ["posting", "intents"])
 def test_an_alias_bomb_is_refused_at_once_with_a_short_message(tmp_path: Path, where: str) -> None:
     bomb = _alias_bomb(9)
@@ -119,10 +120,12 @@ def test_an_alias_bomb_is_refused_at_once_with_a_short_message(tmp_path: Path, w
     check_refuses(directory, "aliases expand this file to")
 
 
+@pytest.mark.e2e
 def test_an_alias_inside_its_own_value_is_refused(tmp_path: Path) -> None:
     check_refuses(knowledge(tmp_path, posting=MINIMAL_POSTING + "teams: &t [a, *t]\n"), "its own value")
 
 
+@pytest.mark.e2e
 def test_a_value_quoted_in_an_error_is_cut_short(tmp_path: Path) -> None:
     long_value = "x" * 200_000
     posting = MINIMAL_POSTING + f"remote: [{long_value}]\n? {'k' * 50_000}\n: 1\n"
@@ -130,18 +133,21 @@ def test_a_value_quoted_in_an_error_is_cut_short(tmp_path: Path) -> None:
     assert all(len(line) < 600 for line in lines), [len(line) for line in lines]
 
 
+@pytest.mark.e2e
 def test_thousands_of_problems_print_the_first_ones_and_a_count(tmp_path: Path) -> None:
     posting = MINIMAL_POSTING + "".join(f"unknown_{i}: {i}\n" for i in range(20_000))
     lines = check_refuses(knowledge(tmp_path, posting=posting), "unknown key")
     assert lines[-1].startswith("… and ") and "more problem" in lines[-1]
 
 
+@pytest.mark.e2e
 def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     posting = MINIMAL_POSTING + "summary: >-\n" + ("  " + "word " * 20 + "\n") * 60_000
     assert len(posting) > 4 * 1024 * 1024
     check_refuses(knowledge(tmp_path, posting=posting), "file is over 4 MB")
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "tag",
     ["!!python/object/apply:os.system ['touch PWNED']", "!!python/name:os.system", "!!float x", "!!bool x"],
@@ -152,6 +158,7 @@ def test_a_tag_the_safe_loader_cannot_take_is_a_problem_at_its_line(tmp_path: Pa
     assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
 
 
+@pytest.mark.e2e
 def test_control_characters_in_a_key_stay_on_one_line(tmp_path: Path) -> None:
     posting = MINIMAL_POSTING + '"bad\\nkey\\u001b[2J": 1\n'
     lines = check_refuses(knowledge(tmp_path, posting=posting), "unknown key")
@@ -161,17 +168,20 @@ def test_control_characters_in_a_key_stay_on_one_line(tmp_path: Path) -> None:
 # ---- 6: nesting -----------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_mappings_nested_990_deep_are_refused_not_a_recursion_error(tmp_path: Path) -> None:
     deep = "facts:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(990)) + "  " * 991 + "x: 1\n"
     check_refuses(knowledge(tmp_path, posting=MINIMAL_POSTING + deep), "nested more than 64 levels")
 
 
+@pytest.mark.e2e
 def test_a_template_nesting_1000_ifs_is_refused(tmp_path: Path) -> None:
     answer = "{if known relocation}" * 1000 + "x" + "{end}" * 1000
     intents = MINIMAL_INTENTS + f"  - id: deep\n    examples: [deep]\n    answer: '{answer}'\n"
     check_refuses(knowledge(tmp_path, intents=intents), "nested more than 16 deep")
 
 
+@pytest.mark.e2e
 def test_a_template_repeating_a_long_fact_renders_a_bounded_reply(tmp_path: Path) -> None:
     posting = MINIMAL_POSTING + f"summary: {'lorem ' * 15_000}\n"
     intents = MINIMAL_INTENTS + (
@@ -188,6 +198,7 @@ def test_a_template_repeating_a_long_fact_renders_a_bounded_reply(tmp_path: Path
 # ---- 7, 8: facts of the wrong kind -----------------------------------------------------------------
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("fact", "message"),
     [
@@ -222,6 +233,7 @@ def test_a_bad_date_on_live_reload_names_its_file_and_line(tmp_path: Path) -> No
     assert (problem.path.name, problem.line) == ("acme-dev.yaml", 4)
 
 
+@pytest.mark.e2e
 def test_match_settings_take_numbers_not_booleans(tmp_path: Path) -> None:
     intents = "settings:\n  threshold: true\n" + MINIMAL_INTENTS
     check_refuses(knowledge(tmp_path, intents=intents), "settings.threshold: expected a number")
@@ -230,6 +242,7 @@ def test_match_settings_take_numbers_not_booleans(tmp_path: Path) -> None:
 # ---- 9: merge keys --------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_merge_key_is_read_as_yaml_defines_it_not_as_a_duplicate(tmp_path: Path) -> None:
     posting = MINIMAL_POSTING + (
         "equity: &offer {provided: true, detail: RSUs}\n"
@@ -243,6 +256,7 @@ def test_a_merge_key_is_read_as_yaml_defines_it_not_as_a_duplicate(tmp_path: Pat
     assert asked.out.strip() == "Relocation is provided."
 
 
+@pytest.mark.e2e
 def test_a_real_duplicate_beside_a_merge_key_is_still_reported(tmp_path: Path) -> None:
     posting = MINIMAL_POSTING + (
         "equity: &offer {provided: true}\nrelocation:\n  <<: *offer\n  provided: false\n  provided: true\n"
@@ -253,6 +267,7 @@ def test_a_real_duplicate_beside_a_merge_key_is_still_reported(tmp_path: Path) -
 # ---- 10, 11: typed lines --------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "typed", ["²", "9" * 5000, "\u0661", "0"], ids=["superscript", "5000 digits", "arabic", "zero"]
 )
@@ -265,6 +280,7 @@ def test_chat_survives_a_line_that_looks_like_a_number(tmp_path: Path, typed: st
     assert "anything about relocation" in run.out
 
 
+@pytest.mark.e2e
 def test_chat_survives_bytes_that_are_not_utf8(tmp_path: Path) -> None:
     run = run_bounded(
         "chat", "--knowledge", knowledge(tmp_path), stdin=b"\xff\xfe salary?\nis relocation covered\n"
@@ -273,6 +289,7 @@ def test_chat_survives_bytes_that_are_not_utf8(tmp_path: Path) -> None:
     assert run.code == 0 and "anything about relocation" in run.out
 
 
+@pytest.mark.e2e
 def test_ask_stdin_a_line_that_is_not_utf8_costs_only_that_line(tmp_path: Path) -> None:
     stdin = b"what does it pay\n\xff\xfe\xc3( bad\nis relocation covered\n"
     run = run_bounded("ask", "--knowledge", knowledge(tmp_path), "--json", "-", stdin=stdin)
@@ -284,6 +301,7 @@ def test_ask_stdin_a_line_that_is_not_utf8_costs_only_that_line(tmp_path: Path) 
     assert run.code == 2
 
 
+@pytest.mark.e2e
 def test_ask_a_question_argument_that_is_not_utf8(tmp_path: Path) -> None:
     directory = os.fsencode(knowledge(tmp_path))
     started = time.monotonic()
@@ -311,6 +329,7 @@ def test_ask_a_question_argument_that_is_not_utf8(tmp_path: Path) -> None:
 # ---- what a knowledge file may be -----------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_posting_linking_to_a_file_that_is_not_knowledge_is_refused_unread(tmp_path: Path) -> None:
     secret = tmp_path / ".env"
     secret.write_text("id: acme-dev\ntitle: T\ncompany: C\nsalary: SECRET-VALUE\n", encoding="utf-8")
@@ -321,6 +340,7 @@ def test_a_posting_linking_to_a_file_that_is_not_knowledge_is_refused_unread(tmp
     assert "SECRET-VALUE" not in "".join(lines)
 
 
+@pytest.mark.e2e
 def test_a_link_to_a_yaml_file_elsewhere_is_read(tmp_path: Path) -> None:
     # Knowledge directories share one intents.yaml this way (eval/imported does).
     directory = knowledge(tmp_path / "kb")
@@ -330,12 +350,14 @@ def test_a_link_to_a_yaml_file_elsewhere_is_read(tmp_path: Path) -> None:
     assert checked.code == 0, checked.out
 
 
+@pytest.mark.e2e
 def test_a_fifo_named_like_a_posting_does_not_stall_the_loader(tmp_path: Path) -> None:
     directory = knowledge(tmp_path)
     os.mkfifo(directory / "postings" / "stall.yaml")
     check_refuses(directory, "stall.yaml:1: is not a regular file")
 
 
+@pytest.mark.e2e
 def test_a_posting_text_linking_to_a_file_that_is_not_knowledge_is_refused_and_never_quoted(
     tmp_path: Path,
 ) -> None:
@@ -347,6 +369,7 @@ def test_a_posting_text_linking_to_a_file_that_is_not_knowledge_is_refused_and_n
     assert "SECRET-VALUE" not in "".join(lines)
 
 
+@pytest.mark.e2e
 def test_a_fifo_named_like_a_posting_text_does_not_stall_the_loader(tmp_path: Path) -> None:
     directory = knowledge(tmp_path)
     os.mkfifo(directory / "postings" / "acme-dev.md")

@@ -234,6 +234,7 @@ def synthetic_knowledge(intents: int, per_intent: int, seed: int = 7) -> dict[st
     return examples
 
 
+@pytest.mark.slow
 def test_a_large_knowledge_set_builds_and_ranks_correctly() -> None:
     examples = synthetic_knowledge(150, 100)
     matcher = Matcher(examples, {})

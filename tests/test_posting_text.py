@@ -10,7 +10,7 @@ import pytest
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.posting_text import MAX_TEXT_BYTES
 from bot.knowledge.reload import LiveKnowledge
-from tests.conftest import KNOWLEDGE, SHARED
+from tests.conftest import KNOWLEDGE, SHARED, require_shared
 from tests.environment import run_cli
 from tests.fixtures.kb import MINIMAL_INTENTS, MINIMAL_POSTING, problems, write_knowledge
 
@@ -41,7 +41,9 @@ def test_a_posting_without_text_still_loads(base: Path) -> None:
 
 def test_the_bundled_text_is_the_seed_posting_word_for_word() -> None:
     """Markdown marks (headings, bullets) aside, the bundled text is the seed posting's exact words."""
-    seed = (SHARED / "postings" / "pinterest-backend-engineer.txt").read_text(encoding="utf-8")
+    seed_path = SHARED / "postings" / "pinterest-backend-engineer.txt"
+    require_shared(seed_path)
+    seed = seed_path.read_text(encoding="utf-8")
     text = load_knowledge(KNOWLEDGE).posting().text
     assert text is not None
 
@@ -88,6 +90,7 @@ def test_a_text_beside_a_broken_yaml_reports_only_the_yaml(base: Path) -> None:
     assert len(found) == 1 and "company: required key is missing" in found[0]
 
 
+@pytest.mark.e2e
 def test_check_lists_text_problems_with_the_others(base: Path) -> None:
     bad_text = write_text(base, b"ok\n\xff\n")
     orphan = write_text(base, TEXT, "gone.md")

@@ -8,6 +8,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from bot.answer import answer
 from bot.knowledge.loader import load_knowledge
 from bot.store import Store
@@ -48,6 +50,7 @@ def test_a_log_from_before_quotes_keeps_its_rows(tmp_path: Path) -> None:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004"
 
 
+@pytest.mark.e2e
 def test_the_report_counts_quoted_answers_and_their_feedback_apart(tmp_path: Path) -> None:
     knowledge = load_knowledge(KNOWLEDGE)
     database = tmp_path / "log.sqlite3"

@@ -209,6 +209,7 @@ def test_a_near_miss_made_of_function_words_is_not_asked_back(bundled: Knowledge
 # ---- ask --json --------------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_ask_json_carries_the_quotes() -> None:
     result = run_cli(
         "ask",
@@ -230,6 +231,7 @@ def test_ask_json_carries_the_quotes() -> None:
     assert answered["quotes"] == []
 
 
+@pytest.mark.e2e
 def test_the_quoted_line_is_the_line_in_the_text_file() -> None:
     result = run_cli("ask", "--knowledge", KNOWLEDGE, "--json", "do you care about maintainable code?")
     [quote] = json.loads(result.stdout)["quotes"]

@@ -101,6 +101,7 @@ def test_a_new_broken_posting_is_not_added_and_a_deleted_one_goes(many: Path) ->
     assert [p.path.name for p in result.problems] == ["new-role.yaml"]
 
 
+@pytest.mark.slow
 def test_an_intents_edit_rebuilds_every_posting_over_the_new_shared_part(many: Path) -> None:
     live = LiveKnowledge(many)
     intents = many / "intents.yaml"
@@ -114,6 +115,7 @@ def test_an_intents_edit_rebuilds_every_posting_over_the_new_shared_part(many: P
         assert answer(live.current, SALARY, posting_id).text.startswith("Base pay:")
 
 
+@pytest.mark.slow
 def test_an_intents_edit_that_would_break_a_posting_is_not_loaded(many: Path) -> None:
     live = LiveKnowledge(many)
     posting = files(many)[2]
@@ -131,6 +133,7 @@ def test_an_intents_edit_that_would_break_a_posting_is_not_loaded(many: Path) ->
     assert any(p.path == posting and "unknown intent 'equity'" in p.message for p in result.problems)
 
 
+@pytest.mark.slow
 def test_a_burst_of_new_posting_files_goes_live_while_watching(tmp_path: Path) -> None:
     # `import --write` and `sync --write` write many files at once; every one of them must go live.
     write_knowledge(tmp_path / "kb", 2)
@@ -141,6 +144,7 @@ def test_a_burst_of_new_posting_files_goes_live_while_watching(tmp_path: Path) -
         wait_for(lambda: len(live.current.postings) == 42, "all 42 postings served")
 
 
+@pytest.mark.e2e
 def test_check_sums_up_many_postings_in_one_line(many: Path) -> None:
     result = run_cli("check", "--knowledge", many)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -13,6 +13,8 @@ from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.routing import route
 from tests.fixtures.recruiter import SEED, multi_posting_knowledge
 
+pytestmark = pytest.mark.slow  # fuzzing or thousands of postings: seconds, in process
+
 POSTINGS = {
     "rn-dayton": ("Registered Nurse", "Maple Care", "Dayton, OH"),
     "rn-austin": ("Registered Nurse", "Maple Care", "Austin, TX"),

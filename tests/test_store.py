@@ -297,6 +297,7 @@ def test_a_sqlite_log_from_before_migrations_upgrades_in_place(
     assert json.loads(result.stdout)["totals"]["questions"] == 2
 
 
+@pytest.mark.slow
 def test_rows_the_database_refuses_are_kept_and_written_when_it_is_back(
     tmp_path: Path, knowledge: Knowledge, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -318,6 +319,7 @@ def test_rows_the_database_refuses_are_kept_and_written_when_it_is_back(
     assert rows(path, "SELECT intent FROM feedback") == [("salary",)]
 
 
+@pytest.mark.slow
 def test_no_row_is_lost_under_64_concurrent_writers(database_url: str, knowledge: Knowledge) -> None:
     store = Store(database_url, KEY)
     reply = answer(knowledge, "salary?")

@@ -18,6 +18,8 @@ import pytest
 from tests.slack.harness import KNOWLEDGE, SIGNING_SECRET, BotProcess, http_mode
 from tests.slack_standin import signed_headers
 
+pytestmark = pytest.mark.e2e  # the app as a process, over HTTP
+
 IDLE_TIMEOUT = 3  # HTTP_IDLE_TIMEOUT for this module's app, in seconds
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ [\w.]+: ")
 

@@ -33,6 +33,8 @@ from tests.slack.harness import (
 )
 from tests.slack_standin import ApiCall, FakeSlackWebAPI, block_actions, deliver, dm_message, event_callback
 
+pytestmark = pytest.mark.e2e  # the app as a process, over HTTP
+
 fresh = conversation_ids("Q")
 AB_TESTING = "A/B testing, architecture, and scalable solutions for millions of users."
 
