@@ -204,6 +204,7 @@ Inbox(database).done("Ev1")
 """
 
 
+@pytest.mark.e2e  # a process of its own, killed
 def test_a_process_killed_between_logging_a_question_and_marking_its_event_done_logs_it_once(
     database_url: str, clock: Clock
 ) -> None:
