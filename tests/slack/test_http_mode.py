@@ -383,6 +383,27 @@ def test_a_feedback_click_delivered_twice_is_recorded_and_thanked_once(app: App)
     assert app.process.log().count("intents=salary not helpful") == 1
 
 
+def test_a_click_whose_answer_failed_past_every_retry_is_answered_from_the_inbox(app: App) -> None:
+    channel = fresh("D")
+    app.dm("parking commute", channel)
+    [question] = app.replies(channel)
+    choice = button(question, "pick_intent_1")
+    app.api.fail_next("chat.postMessage", status=500, times=3)  # the first try and both of its retries
+    click = block_actions(
+        choice["action_id"],
+        choice["value"],
+        response_url=app.api.response_url(fresh("click")),
+        channel=channel,
+    )
+    assert app.send(click).status == 200
+
+    answer = "A commuter allowance is offered."
+    app.api.wait_for(
+        "chat.postMessage", timeout=15, predicate=lambda c: c.ok and c.params.get("text") == answer
+    )
+    assert [post.params["text"] for post in app.settle(channel)[1:]] == [answer]
+
+
 def test_bots_edits_and_own_messages_get_no_reply(app: App) -> None:
     channel = fresh("D")
     app.send(event_callback(bot_message("what is the salary", channel=channel)))
