@@ -89,7 +89,8 @@ def build_app(
     """The Bolt app. Verifies the bot token (auth.test) and, in HTTP mode, every request's signature.
 
     `listeners` runs the listeners (a fresh ListenerPool by default); pass one to wait on it. With an
-    `inbox` (the gate in front of it), every question is written to it, claimed, before it is acknowledged.
+    `inbox` (the gate in front of it), every question and click on the app's buttons is written to it,
+    claimed, before it is acknowledged.
     """
     app = App(
         client=services.client,

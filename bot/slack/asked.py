@@ -88,9 +88,10 @@ def user_of(body: dict[str, Any]) -> str:
 def click_key(body: dict[str, Any]) -> str | None:
     """A click on one of the app's buttons, as the inbox knows it however often it is delivered: by the
     trigger_id Slack gives each click. None for anything else."""
-    actions = body.get("actions") or [{}]
+    actions = body.get("actions")
     trigger = body.get("trigger_id")
-    action_id = actions[0].get("action_id") if isinstance(actions[0], dict) else None
+    first = actions[0] if isinstance(actions, list) and actions else None
+    action_id = first.get("action_id") if isinstance(first, dict) else None
     if body.get("type") != "block_actions" or not isinstance(trigger, str) or not trigger:
         return None
     if not isinstance(action_id, str) or not any(p.match(action_id) for p in BUTTON_PATTERNS):
