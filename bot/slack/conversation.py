@@ -27,7 +27,7 @@ from bot.slack.blocks import (
     quoted_message,
     which_role_message,
 )
-from bot.slack.buttons import QUESTION_CHARS, ButtonError, ButtonValue
+from bot.slack.buttons import QUESTION_CHARS, ButtonValue
 from bot.slack.delivery import DeliveryError, already_answered, send
 from bot.slack.handoff import hand_off, reach_recruiting
 from bot.slack.markup import question_text, to_plain
@@ -74,15 +74,15 @@ def answer_event(services: Services, event_id: str | None, asked: Asked) -> None
 
 def act_once(services: Services, body: dict[str, Any], act: Callable[[], None]) -> None:
     """Act on a button click once, however many times it is delivered (a load balancer's retry, another
-    replica, the inbox after a crash); a click whose action failed is let through again, one declined as
-    not the app's (ButtonError) is not."""
+    replica, the inbox after a crash); a click whose action failed is let through again, one that can't be
+    acted on (ValueError: a button value the app didn't write, no user, no intent) is not."""
     key = click_key(body)
     if key and not services.events.claim(key):
         logger.info("%s already handled or in progress: skipping the redelivery", key)
         return
     try:
         act()
-    except ButtonError:
+    except ValueError:
         if key:
             services.events.done(key)
         raise
