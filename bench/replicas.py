@@ -1,10 +1,10 @@
 """Load and faults: events per second and event -> answer latency for one process on SQLite and for two
 replicas on PostgreSQL behind a round-robin balancer (and one process on PostgreSQL, without it), beside a
-bare Bolt app measured in the same run.
+bare Bolt app (and two behind the same balancer) measured in the same run.
 
     python -m bench.replicas [--events 300] [--kill-events 1000] [--steady-seconds 5]
-                             [--targets bare,sqlite,postgres1,postgres] [--levels 1,8,32,64,steady]
-                             [--no-faults]
+                             [--targets bare,bare2,sqlite,postgres1,postgres]
+                             [--levels 1,8,32,64,steady] [--no-faults]
 
 Every process is a real `posting-bot run` (HTTP mode) against the local Slack stand-in; PostgreSQL is a
 throwaway `pgserver`. Each event is a DM in a channel of its own; its latency is the stand-in's receipt of
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
 QUESTION = "what's the salary range?"
 LEVELS = (1, 8, 32, 64)
-TARGETS = ("bare", "sqlite", "postgres1", "postgres")
+TARGETS = ("bare", "bare2", "sqlite", "postgres1", "postgres")
 _channels = (f"D0B{i:06d}" for i in itertools.count())
 
 
@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             postgres = sa.make_url(server.get_uri()).set(drivername="postgresql+psycopg")
             targets: dict[str, tuple[str, Callable[[], contextlib.AbstractContextManager[str]]]] = {
                 "bare": ("bare Bolt app (dict lookup)", lambda: _bare(work / "bare", api)),
+                "bare2": ("2 bare Bolt apps behind the proxy", lambda: _bare(work / "bare2", api, 2)),
                 "sqlite": (
                     "posting-bot, 1 process, SQLite",
                     lambda: _bots(work / "sqlite", api, 1, sqlite=True),
@@ -167,21 +168,28 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def _bare(workdir: Path, api: FakeSlackWebAPI) -> Iterator[str]:
-    port = free_port()
-    env = _env(api, port)
+def _bare(workdir: Path, api: FakeSlackWebAPI, count: int = 1) -> Iterator[str]:
+    """`count` bare apps; two or more behind the round-robin proxy, as the replicas are."""
+    ports = [free_port() for _ in range(count)]
     workdir.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_bolt.py")], cwd=workdir, env=env)
+    command = [sys.executable, str(ROOT / "bench" / "bare_bolt.py")]
+    processes = [subprocess.Popen(command, cwd=workdir, env=_env(api, port)) for port in ports]
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                deliver(f"http://127.0.0.1:{port}/slack/events", _question(next(_channels)), SECRET)
-                break
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/slack/events"
+        for port in ports:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                with contextlib.suppress(OSError):
+                    deliver(f"http://127.0.0.1:{port}/slack/events", _question(next(_channels)), SECRET)
+                    break
+                time.sleep(0.1)
+        if count == 1:
+            yield f"http://127.0.0.1:{ports[0]}/slack/events"
+        else:
+            with RoundRobinProxy([f"127.0.0.1:{port}" for port in ports]) as balancer:
+                yield f"{balancer.url}/slack/events"
     finally:
-        _stop(process)
+        for process in processes:
+            _stop(process)
 
 
 @contextlib.contextmanager
