@@ -142,7 +142,7 @@ _ASKING_TEXT = """
     possible ok okay fine good sense go going look looking describe say said mean means one ones other
     others else own way ways day work working wise percentage hey hi thanks thank see think feel view
     itself themselves yourself kindly pls plz after before during while since until because though although
-    first once whenever
+    first once whenever valued encouraged appreciated emphasized emphasised
 """
 _ASKING = frozenset(_ASKING_TEXT.split())
 # "What's the dress code?", "is there a signing bonus?": the thing asked about, every word of which a
@@ -387,7 +387,8 @@ class PassageIndex:
         # asked about ("is there a signing bonus?"): a passage sharing the other words doesn't answer it.
         required = set(range(len(words))) if specific else self._thing_asked(text, literals, words)
         # The thing asked about is in the passage in so many words: a synonym or a related word won't do.
-        direct = {i: _direct(words[i]) for i in required}
+        as_written = [_direct(matches) for matches in words]
+        direct = {i: as_written[i] for i in required}
         weights = [self._weight(matches) for matches in words]
         total = sum(weights)
         requirement, duty = bool(_REQUIREMENT_FRAME.search(text)), bool(_DUTY_FRAME.search(text))
@@ -405,6 +406,10 @@ class PassageIndex:
             # One rare shared word among many the passage lacks is a coincidence ("who won the game last
             # night?" and "lasting memories"), however rare the word.
             if sum(s > SYNONYM_SIMILARITY for s in similarities) < MIN_WORDS_COVERED * len(words):
+                continue
+            # Related words lift a passage that shares a word with the question as written; one that shares
+            # none is quoted only when related words account for every topic word ("is the job physical?").
+            if not all(similarities) and not any(_similarity(matches, entry) for matches in as_written):
                 continue
             score = sum(w * s for w, s in zip(weights, similarities, strict=True)) / total
             kind = entry.passage.kind

@@ -76,3 +76,12 @@ def _member_problem(member: object, seen: set[str]) -> str | None:
 def bundled_related_words() -> RelatedWords:
     """The lexicon shipped with the bot, read once."""
     return load_related_words()
+
+
+def related_words_problems() -> list[Problem]:
+    """What is wrong with the bundled lexicon, for `check` and every load; [] when nothing is."""
+    try:
+        bundled_related_words()
+    except RelatedWordsError as exc:
+        return exc.problems
+    return []
