@@ -17,7 +17,12 @@ an answer:
   shared word among many missing ones is a coincidence, however rare the word;
 - a word matched only through a synonym counts for little: "redis" maps to "caching", but a sentence about
   caching doesn't say which cache; after a named tool or a choice ("redis or memcached?") not at all;
-- the thing asked about ("is there a *signing bonus*?", "is *overtime* available?") must be in the passage;
+- a word the posting never uses may meet a passage through the related-words lexicon
+  (bot/related_words.yaml: "curious" and "inquisitive", "split test" and "A/B testing") at 0.6 of its
+  weight; such words lift a passage that shares a word with the question as written, and make a quote on
+  their own only when they account for every topic word ("is the job physical?");
+- the thing asked about ("is there a *signing bonus*?", "is *overtime* available?") must be in the passage,
+  in so many words: a synonym or a related word won't do;
 - "how many / how much / how long" needs a number in the passage, "how often" a frequency, "when" a time;
 - a request to the bot ("write me a poem", "how do I build a REST API") is not a question about the posting.
 """
@@ -458,23 +463,28 @@ class PassageIndex:
     def _topic_words(
         self, text: str, specific: bool
     ) -> tuple[list[str], list[tuple[tuple[str, float], ...]]]:
-        """The question's topic words (stemmed), and per word the passage words it may stand for, each with
-        a similarity."""
+        """The question's topic words (stemmed), and per word the passage words (and related-words groups)
+        it may stand for, each with a similarity."""
         seen: list[str] = []
-        words = []
+        words: list[tuple[tuple[str, float], ...]] = []
         question = text.split()
         for word, groups in zip(question, self._lexicon.groups(question), strict=True):
             literal = stem(word)
-            if word in _ASKING or literal in _ASKING_STEMS or literal in seen:
+            if word in _ASKING or literal in _ASKING_STEMS:
                 continue
-            seen.append(literal)
-            matches = self._resolve(word, literal)
+            if literal in seen:  # "person … personality": one word, with the groups of both
+                matches = words[seen.index(literal)]
+            else:
+                seen.append(literal)
+                words.append(self._resolve(word, literal))
+                matches = words[-1]
             if specific:  # after a named tool, only the tool's own name answers
                 matches = _direct(matches)
             else:
-                related = (group for group in groups if group in self._related_idf)
+                known = {key for key, _ in matches}
+                related = [g for g in groups if g in self._related_idf and g not in known]
                 matches += tuple((group, RELATED_SIMILARITY) for group in related)
-            words.append(matches)
+            words[seen.index(literal)] = matches
         return seen, words
 
     def _resolve(self, word: str, literal: str) -> tuple[tuple[str, float], ...]:

@@ -37,7 +37,8 @@ def load_related_words(path: Path = RELATED_WORDS_FILE) -> RelatedWords:
         raise RelatedWordsError(exc.problems) from exc
     data = doc.data
     if not isinstance(data, dict) or set(data) != {"groups"} or not isinstance(data["groups"], dict):
-        raise RelatedWordsError([Problem(path, 1, "expected one key, `groups`: a mapping of name -> [words]")])
+        shape = "expected one key, `groups`: a mapping of name -> [words]"
+        raise RelatedWordsError([Problem(path, 1, shape)])
     groups: dict[str, tuple[str, ...]] = {}
     problems: list[Problem] = []
     for name, members in data["groups"].items():
