@@ -414,7 +414,8 @@ class PassageIndex:
                 continue
             # Related words lift a passage that shares a word with the question as written; one that shares
             # none is quoted only when related words account for every topic word ("is the job physical?").
-            if not all(similarities) and not any(_similarity(matches, entry) for matches in as_written):
+            covered = all(s > SYNONYM_SIMILARITY for s in similarities)
+            if not covered and not any(_similarity(matches, entry) for matches in as_written):
                 continue
             score = sum(w * s for w, s in zip(weights, similarities, strict=True)) / total
             kind = entry.passage.kind
