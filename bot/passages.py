@@ -17,13 +17,19 @@ an answer:
   shared word among many missing ones is a coincidence, however rare the word;
 - a word matched only through a synonym counts for little: "redis" maps to "caching", but a sentence about
   caching doesn't say which cache; after a named tool or a choice ("redis or memcached?") not at all;
-- the thing asked about ("is there a *signing bonus*?", "is *overtime* available?") must be in the passage;
+- a word the posting never uses may meet a passage through the related-words lexicon
+  (bot/related_words.yaml: "curious" and "inquisitive", "split test" and "A/B testing") at 0.6 of its
+  weight; such words lift a passage that shares a word with the question as written, and make a quote on
+  their own only when they account for every topic word ("is the job physical?");
+- the thing asked about ("is there a *signing bonus*?", "is *overtime* available?") must be in the passage,
+  in so many words: a synonym or a related word won't do;
 - "how many / how much / how long" needs a number in the passage, "how often" a frequency, "when" a time;
 - a request to the bot ("write me a poem", "how do I build a REST API") is not a question about the posting.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +41,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from rapidfuzz import fuzz, process
 
+from bot.matcher import stem as light_stem
+from bot.related_words import bundled_related_words
 from bot.text import tokens
 
 Kind = Literal["requirement", "duty", "offer", "about", "other"]
@@ -43,6 +51,7 @@ MAX_QUOTES = 2
 QUOTE_THRESHOLD = 0.4  # share of the question's topic weight a passage must cover to be quoted
 SECOND_QUOTE = 0.9  # a second passage is quoted only when it scores this close to the first
 SYNONYM_SIMILARITY = 0.3  # a word matched only through a synonym ("redis" -> caching)
+RELATED_SIMILARITY = 0.6  # a word matched only through the related-words lexicon ("curious" -> inquisitive)
 TYPO_SIMILARITY = 0.9  # scaled by the rapidfuzz ratio
 TYPO_CUTOFF = 85
 MIN_FUZZY_LEN = 5
@@ -138,7 +147,7 @@ _ASKING_TEXT = """
     possible ok okay fine good sense go going look looking describe say said mean means one ones other
     others else own way ways day work working wise percentage hey hi thanks thank see think feel view
     itself themselves yourself kindly pls plz after before during while since until because though although
-    first once whenever
+    first once whenever valued encouraged appreciated emphasized emphasised
 """
 _ASKING = frozenset(_ASKING_TEXT.split())
 # "What's the dress code?", "is there a signing bonus?": the thing asked about, every word of which a
@@ -163,6 +172,7 @@ _THING_ASKED = (
 # Two words joined by "or" with no comma before it: a choice between two things, not two clauses.
 _ALTERNATIVES = re.compile(r"([\w+#.-]+) or (?:(?:an?|the) )?([\w+#.-]+)")
 _SYNONYM = "~"  # keeps synonym-mapped words apart from words as written
+_RELATED = "@"  # marks a related-words group ("@curiosity") among a passage's words
 _ENGLISH = snowballstemmer.stemmer("english")
 # Words two letters apart that say one thing: "a/b" testing, "c/c++", "ci/cd".
 _SLASHED = re.compile(r"\b(\w)/(\w)\b")
@@ -326,6 +336,8 @@ class _Entry:
     passage: Passage
     literal: frozenset[str]  # stemmed words as written
     canonical: frozenset[str]  # its words through the knowledge's synonyms, each prefixed with _SYNONYM
+    related: frozenset[str]  # the related-words groups its words or phrases belong to, prefixed with _RELATED
+    keys: frozenset[str]  # all three, for matching
     has_quantity: bool
     has_time: bool
     has_frequency: bool
@@ -337,25 +349,33 @@ class PassageIndex:
     def __init__(self, passages: Sequence[Passage], features: Callable[[str], list[str]]) -> None:
         self.passages = list(passages)
         self._features = features  # the matcher's: normalised, synonym-mapped, stemmed
-        self._entries = [
-            _Entry(
-                p,
-                frozenset(_literal(p.text)),
-                frozenset(_SYNONYM + word for word in features(p.text)),
-                bool(_QUANTITY.search(p.text.lower())),
-                bool(_TIME.search(p.text.lower())),
-                bool(_FREQUENCY.search(p.text.lower())),
-            )
-            for p in self.passages
-        ]
+        self._lexicon = _lexicon()
+        self._entries = [self._entry(p) for p in self.passages]
         self._literal_idf = _idf([e.literal for e in self._entries])
         self._canonical_idf = _idf([e.canonical for e in self._entries])
+        self._related_idf = _idf([e.related for e in self._entries])
         self._unknown = UNKNOWN_WEIGHT * math.log1p(max(len(self._entries), 1))
         # Typos are corrected against words as written: stems are too short to tell apart ("qualifi" for
         # "qualified" is one letter from "qualiti" for "quality").
         words = sorted({w for p in self.passages for w in _words(p.text) if len(w) >= MIN_FUZZY_LEN})
         self._typo_words, self._typo_stems = words, [stem(w) for w in words]
         self._resolved: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def _entry(self, p: Passage) -> _Entry:
+        literal = frozenset(_literal(p.text))
+        canonical = frozenset(_SYNONYM + word for word in self._features(p.text))
+        related = frozenset(group for groups in self._lexicon.groups(_words(p.text)) for group in groups)
+        lower = p.text.lower()
+        return _Entry(
+            p,
+            literal,
+            canonical,
+            related,
+            literal | canonical | related,
+            bool(_QUANTITY.search(lower)),
+            bool(_TIME.search(lower)),
+            bool(_FREQUENCY.search(lower)),
+        )
 
     def find(self, question: str, limit: int = MAX_QUOTES) -> list[Quote]:
         """The passages that answer `question`, best first (at most `limit`); [] when none does."""
@@ -371,6 +391,9 @@ class PassageIndex:
         # Topic words every quoted passage must contain: all of them after a named tool, else the thing
         # asked about ("is there a signing bonus?"): a passage sharing the other words doesn't answer it.
         required = set(range(len(words))) if specific else self._thing_asked(text, literals, words)
+        # The thing asked about is in the passage in so many words: a synonym or a related word won't do.
+        as_written = [_direct(matches) for matches in words]
+        direct = {i: as_written[i] for i in required}
         weights = [self._weight(matches) for matches in words]
         total = sum(weights)
         requirement, duty = bool(_REQUIREMENT_FRAME.search(text)), bool(_DUTY_FRAME.search(text))
@@ -382,12 +405,17 @@ class PassageIndex:
                 continue
             if wants_frequency and not entry.has_frequency:
                 continue
-            if any(_similarity(words[i], entry) <= SYNONYM_SIMILARITY for i in required):
+            if any(_similarity(direct[i], entry) <= SYNONYM_SIMILARITY for i in required):
                 continue
             similarities = [_similarity(matches, entry) for matches in words]
             # One rare shared word among many the passage lacks is a coincidence ("who won the game last
             # night?" and "lasting memories"), however rare the word.
             if sum(s > SYNONYM_SIMILARITY for s in similarities) < MIN_WORDS_COVERED * len(words):
+                continue
+            # Related words lift a passage that shares a word with the question as written; one that shares
+            # none is quoted only when related words account for every topic word ("is the job physical?").
+            covered = all(s > SYNONYM_SIMILARITY for s in similarities)
+            if not covered and not any(_similarity(matches, entry) for matches in as_written):
                 continue
             score = sum(w * s for w, s in zip(weights, similarities, strict=True)) / total
             kind = entry.passage.kind
@@ -436,19 +464,28 @@ class PassageIndex:
     def _topic_words(
         self, text: str, specific: bool
     ) -> tuple[list[str], list[tuple[tuple[str, float], ...]]]:
-        """The question's topic words (stemmed), and per word the passage words it may stand for, each with
-        a similarity."""
+        """The question's topic words (stemmed), and per word the passage words (and related-words groups)
+        it may stand for, each with a similarity."""
         seen: list[str] = []
-        words = []
-        for word in text.split():
+        words: list[tuple[tuple[str, float], ...]] = []
+        question = text.split()
+        for word, groups in zip(question, self._lexicon.groups(question), strict=True):
             literal = stem(word)
-            if word in _ASKING or literal in _ASKING_STEMS or literal in seen:
+            if word in _ASKING or literal in _ASKING_STEMS:
                 continue
-            seen.append(literal)
-            matches = self._resolve(word, literal)
-            if specific:
-                matches = tuple(m for m in matches if m[1] > SYNONYM_SIMILARITY)
-            words.append(matches)
+            if literal in seen:  # "person … personality": one word, with the groups of both
+                matches = words[seen.index(literal)]
+            else:
+                seen.append(literal)
+                words.append(self._resolve(word, literal))
+                matches = words[-1]
+            if specific:  # after a named tool, only the tool's own name answers
+                matches = _direct(matches)
+            else:
+                known = {key for key, _ in matches}
+                related = [g for g in groups if g in self._related_idf and g not in known]
+                matches += tuple((group, RELATED_SIMILARITY) for group in related)
+            words[seen.index(literal)] = matches
         return seen, words
 
     def _resolve(self, word: str, literal: str) -> tuple[tuple[str, float], ...]:
@@ -474,7 +511,13 @@ class PassageIndex:
 
     def _weight(self, matches: tuple[tuple[str, float], ...]) -> float:
         """A word weighs its rarity in the posting; a word the posting never uses weighs the most."""
-        known = [self._literal_idf[word] for word, similarity in matches if similarity > SYNONYM_SIMILARITY]
+        # Related words don't weigh in: a word the posting never uses weighs what it did without them, so
+        # they can lift a passage's score, never lower another's.
+        known = [
+            self._literal_idf[word]
+            for word, similarity in matches
+            if similarity > SYNONYM_SIMILARITY and not word.startswith(_RELATED)
+        ]
         return max(known) if known else self._unknown
 
 
@@ -489,9 +532,44 @@ def _idf(documents: Sequence[frozenset[str]]) -> dict[str, float]:
 def _similarity(matches: tuple[tuple[str, float], ...], entry: _Entry) -> float:
     best = 0.0
     for word, similarity in matches:
-        if similarity > best and (word in entry.literal or word in entry.canonical):
+        if similarity > best and word in entry.keys:
             best = similarity
     return best
+
+
+def _direct(matches: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
+    """The matches on words as written (or mistyped), without synonyms and related words."""
+    return tuple(m for m in matches if not m[0].startswith((_SYNONYM, _RELATED)))
+
+
+class _Lexicon:
+    """The related-words groups, keyed by their members' words lightly stemmed (plurals, -ing, -ed: the
+    matcher's stemmer, since Snowball gives "experiment" and "experience" one stem)."""
+
+    def __init__(self, groups: dict[str, tuple[str, ...]]) -> None:
+        table: dict[tuple[str, ...], set[str]] = {}
+        for name, members in groups.items():
+            for member in members:
+                table.setdefault(tuple(map(light_stem, _words(member))), set()).add(_RELATED + name)
+        self._table = {phrase: frozenset(names) for phrase, names in table.items()}
+        self._longest = max(map(len, self._table), default=0)
+
+    def groups(self, words: Sequence[str]) -> list[frozenset[str]]:
+        """Per word, the groups of every member it is part of ("millions of users": each of its words)."""
+        keys = [light_stem(word) for word in words]
+        found: list[set[str]] = [set() for _ in keys]
+        for start in range(len(keys)):
+            for end in range(start + 1, min(start + self._longest, len(keys)) + 1):
+                names = self._table.get(tuple(keys[start:end]))
+                if names:
+                    for position in range(start, end):
+                        found[position] |= names
+        return [frozenset(names) for names in found]
+
+
+@functools.cache
+def _lexicon() -> _Lexicon:
+    return _Lexicon(bundled_related_words().groups)
 
 
 def _words(text: str) -> list[str]:

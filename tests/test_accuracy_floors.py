@@ -36,7 +36,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "blind-questions": {"in_scope_accuracy": 0.95, "oos_recall": 0.95, "multi_fully_answered": 1.0},
     # Labelled with the words a right reply contains, or `silent` (see bot/evaluate_text.py).
     "quotes-pinterest-dev": {"answered_from_text": 0.80, "silent_kept_silent": 0.97},
-    "quotes-pinterest-test": {"answered_from_text": 0.50, "silent_kept_silent": 0.90},
+    "quotes-pinterest-test": {"answered_from_text": 0.55, "silent_kept_silent": 0.90},
     "round1/terse": {"in_scope_accuracy": 0.91, "oos_recall": 1.0},
     "round1/nonnative": {"in_scope_accuracy": 0.87, "oos_recall": 1.0},
     "round1/typos": {"in_scope_accuracy": 0.87, "oos_recall": 1.0},

@@ -23,6 +23,7 @@ from bot.knowledge.schema import Intent, IntentsFile, Messages, Posting
 from bot.knowledge.templates import Template, TemplateError, parse
 from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, load_yaml
 from bot.matcher import Matcher, Phrase, build_synonyms
+from bot.related_words import related_words_problems
 
 __all__ = [
     "INTENTS_FILE",
@@ -140,6 +141,9 @@ def load_parts(directory: Path, before_read: Callable[[Path], None] | None = Non
             problems.append(text_problem)
         elif text is not None:
             texts[path.stem] = text
+    # The bundled related-words lexicon is checked with the knowledge: quoting needs it, and a mistake in it
+    # is reported like one in a posting, not at a candidate's question.
+    problems += related_words_problems()
     if shared is None:
         raise KnowledgeError(problems)
     built: list[tuple[YamlDocument, Posting, PostingKnowledge]] = []
