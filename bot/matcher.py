@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.text import NON_TOPIC_WORDS
+from bot.text import NON_TOPIC_WORDS, drop_asking_frames
 from bot.text import tokens as text_tokens
 
 TOP_EXAMPLES = 3  # an intent's nearest-examples score is the mean of this many best-matching examples
@@ -210,7 +210,9 @@ class Matcher:
     def features(self, text: str) -> list[str]:
         """Normalised, synonym-mapped, stemmed words of `text`, every digit written as 0."""
         # Numbers match by shape ("3pm" and "8pm", "$95k" and "$120k"); synonyms such as "h1b" go first.
-        return [stem(word.translate(_DIGITS_AS_ZERO)) for word in self._apply_synonyms(text_tokens(text))]
+        # A request's framing ("I would be grateful if you could…") goes first: it says nothing about what.
+        words = self._apply_synonyms(drop_asking_frames(text_tokens(text)))
+        return [stem(word.translate(_DIGITS_AS_ZERO)) for word in words]
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """Intents best first, each with a confidence in [0, 1] and its best example."""

@@ -101,6 +101,34 @@ def test_a_long_question_padded_with_unknown_words_loses_less_than_each_word_wou
     assert top(matcher, short).score == undiscounted
 
 
+@pytest.mark.parametrize(
+    ("framed", "bare"),
+    [
+        (
+            "I would be grateful if you could tell me whether relocation is offered",
+            "tell me whether relocation is offered",
+        ),
+        ("would you be so kind as to say whether relocation is offered", "say whether relocation is offered"),
+        ("may I ask whether relocation is offered", "whether relocation is offered"),
+        ("I was wondering whether relocation is offered", "whether relocation is offered"),
+    ],
+)
+def test_a_request_frame_costs_nothing(monkeypatch: pytest.MonkeyPatch, framed: str, bare: str) -> None:
+    # The frame says how the question is asked, not what about: the framed question scores as the bare one…
+    matcher = Matcher(EXAMPLES, SYNONYMS)
+    assert top(matcher, framed).intent == "relocation"
+    assert top(matcher, framed).score == top(matcher, bare).score
+    # …where its words would otherwise drag it down.
+    monkeypatch.setattr(matcher_module, "drop_asking_frames", lambda words: words)
+    assert Matcher(EXAMPLES, SYNONYMS).rank(framed)[0].score < top(matcher, bare).score
+
+
+def test_a_frame_is_dropped_only_as_a_whole_phrase(matcher: Matcher) -> None:
+    # "i would" alone frames nothing: without the rest of the phrase its words count as usual.
+    assert matcher.features("I would be grateful for the salary") == matcher.features("the salary")
+    assert matcher.features("I would be happy with the salary") != matcher.features("happy with the salary")
+
+
 def test_padding_never_hides_a_second_question(matcher: Matcher) -> None:
     # Words another intent uses are no padding: the whole message stays below each of its questions.
     whole = top(matcher, "is relocation offered and what is the salary range for the role").score
