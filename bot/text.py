@@ -65,7 +65,14 @@ _ASKING_FRAMES_TEXT = """
     could you kindly | kindly | may i ask | might i ask | may i enquire | may i inquire | i wish to enquire
     could you please advise | could you advise | please advise | i was wondering | i am wondering
     i was curious | i am curious | could you let me know | can you let me know | please let me know
-    let me know
+    let me know | could you please confirm | could you confirm | please confirm | could you please clarify
+    could you clarify | please clarify | could you please provide | could you provide | please provide
+    i would like to enquire | i would like to inquire
+    i am writing to ask | i am writing to enquire | i am writing to inquire | please could you
+    clarification on | clarification of | clarification as to | clarification regarding | clarification
+    confirmation of | confirmation as to | confirmation that | confirmation | further details of
+    further details on | details of | details on | details regarding | information on | information about
+    information regarding | an indication of | as to whether | as to
 """
 ASKING_FRAMES = tuple(
     tuple(frame.split()) for frame in _ASKING_FRAMES_TEXT.replace("\n", "|").split("|") if frame.strip()
