@@ -63,6 +63,18 @@ def test_a_typo_keeps_its_first_letter(matcher: Matcher) -> None:
     assert top(matcher, "can I work remite").intent == "remote"
 
 
+def test_two_swapped_letters_are_one_typo_even_in_short_and_function_words(matcher: Matcher) -> None:
+    # An edit ratio counts a swap as two edits ("teh" is 67 from "the"): the swap is undone instead.
+    correct = top(matcher, "what is the salary").score
+    swapped = top(matcher, "waht is teh salary")
+    assert swapped.intent == "salary"
+    assert 0.8 * correct < swapped.score < correct
+    # A swapped function word no example uses weighs what a function word weighs, not what "zorp" does.
+    assert top(matcher, "jsut the salary").score > top(matcher, "zorp the salary").score
+    # The first letter stays: "hte" is not unswapped (nor is "ofr" taken for "for").
+    assert matcher.features("hte") == ["hte"] and top(matcher, "hte salary").score < swapped.score
+
+
 def test_function_words_and_short_words_are_corrected_only_on_a_near_certain_match() -> None:
     matcher = Matcher({"where": ["where is the office"], "pay": ["what is the pay"]}, {})
     assert top(matcher, "whre").intent == "where"  # one letter short of a function word: a typo
