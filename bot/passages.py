@@ -116,11 +116,12 @@ _FUNCTION_TEXT = """
     not no like basically actually really exactly just
 """
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
-# Requests for the bot to do something ("write me a poem", "how do I build a REST API") are not questions
-# about the posting, whatever words they share with it.
+# Requests for the bot to do something ("write me a poem", "order me a pizza", "how do I build a REST API")
+# are not questions about the posting, whatever words they share with it.
 _TASK = re.compile(
     r"^(?:(?:can|could|would|will) you (?:please )?|please )?(?:write|explain|book|make|create|translate"
-    r"|recommend|teach|solve|fix|debug|calculate|draw|generate|summari[sz]e|give me|show me how|help me)\b"
+    r"|recommend|teach|solve|fix|debug|calculate|draw|generate|summari[sz]e|give me|show me how|help me"
+    r"|order|buy|plan|play|sing|find me|get me|look up|search|remind|set up)\b"
     r"|^how (?:do|can|would|should) i (?!get\b)|^how to\b"
 )
 # Words that ask rather than say what about: function words, and the words of asking.

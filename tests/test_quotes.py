@@ -119,6 +119,9 @@ def test_a_question_the_posting_answers_gets_the_sentence(
         "when would the start date be",
         "How much travel is required for this role, percentage-wise?",
         "write me a poem about cats",  # a request, not a question about the posting
+        "can you find me some creative ideas for my wedding",  # …nor is an errand
+        "order some new products for me",
+        "can you plan a trip for me to explore possibilities",
         "who won the game last night",  # one rare shared word ("lasting") is a coincidence
         "what's the meaning of life",
     ],
