@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.text import NON_TOPIC_WORDS, drop_asking_frames
+from bot.text import NON_TOPIC_WORDS
 from bot.text import tokens as text_tokens
 
 TOP_EXAMPLES = 3  # an intent's nearest-examples score is the mean of this many best-matching examples
@@ -80,9 +80,11 @@ class _Query:
     topic_weight: float  # the part of it from words that name a topic (TOPIC_INTENTS)
 
 
-def build_synonyms(mapping: Mapping[str, Sequence[str]]) -> dict[Phrase, Phrase]:
-    """`{canonical: [variant, ...]}` from the knowledge -> normalised phrase replacements."""
-    table: dict[Phrase, Phrase] = {}
+def build_synonyms(mapping: Mapping[str, Sequence[str]], asking: Sequence[str] = ()) -> dict[Phrase, Phrase]:
+    """`{canonical: [variant, ...]}` from the knowledge -> normalised phrase replacements. Phrases that only
+    frame a request (`asking`: "I would be grateful if you could") are replaced by nothing: a long formal
+    question would otherwise be five words of padding longer than the plain one."""
+    table: dict[Phrase, Phrase] = {phrase: () for phrase in map(_phrase, asking) if phrase}
     for canonical, variants in mapping.items():
         target = _phrase(canonical)
         for variant in variants:
@@ -224,9 +226,7 @@ class Matcher:
     def features(self, text: str) -> list[str]:
         """Normalised, synonym-mapped, stemmed words of `text`, every digit written as 0."""
         # Numbers match by shape ("3pm" and "8pm", "$95k" and "$120k"); synonyms such as "h1b" go first.
-        # A request's framing ("I would be grateful if you could…") goes first: it says nothing about what.
-        words = self._apply_synonyms(drop_asking_frames(text_tokens(text)))
-        return [stem(word.translate(_DIGITS_AS_ZERO)) for word in words]
+        return [stem(word.translate(_DIGITS_AS_ZERO)) for word in self._apply_synonyms(text_tokens(text))]
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """Intents best first, each with a confidence in [0, 1] and its best example."""

@@ -56,46 +56,6 @@ _NON_TOPIC_TEXT = """
     really actually basically quite rather kinda sorta gonna wanna gotta ok okay oh um uh stuff thing things
 """
 NON_TOPIC_WORDS = FUNCTION_WORDS | frozenset(_NON_TOPIC_TEXT.split())
-# Whole phrases that only frame a request, formal or chatty: they say nothing about what is asked, and a
-# long formal question would otherwise be five words of padding longer than the plain one.
-_ASKING_FRAMES_TEXT = """
-    i would be grateful if you could | i would be grateful if you would | i should be grateful if you could
-    i would be grateful for | i should be grateful for | i would appreciate it if you could
-    i would appreciate | i would really appreciate | would you be so kind as to | would you kindly
-    could you kindly | kindly | may i ask | might i ask | may i enquire | may i inquire | i wish to enquire
-    could you please advise | could you advise | please advise | i was wondering | i am wondering
-    i was curious | i am curious | could you let me know | can you let me know | please let me know
-    let me know | could you please confirm | could you confirm | please confirm | could you please clarify
-    could you clarify | please clarify | could you please provide | could you provide | please provide
-    i would like to enquire | i would like to inquire
-    i am writing to ask | i am writing to enquire | i am writing to inquire | please could you
-    clarification on | clarification of | clarification as to | clarification regarding | clarification
-    confirmation of | confirmation as to | confirmation that | confirmation | further details of
-    further details on | details of | details on | details regarding | information on | information about
-    information regarding | an indication of | as to whether | as to
-"""
-ASKING_FRAMES = tuple(
-    tuple(frame.split()) for frame in _ASKING_FRAMES_TEXT.replace("\n", "|").split("|") if frame.strip()
-)
-# By first word, longest first, so "i would appreciate it if you could" wins over "i would appreciate".
-_FRAMES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
-for _frame in sorted(ASKING_FRAMES, key=len, reverse=True):
-    _FRAMES_BY_FIRST.setdefault(_frame[0], []).append(_frame)
-
-
-def drop_asking_frames(words: list[str]) -> list[str]:
-    """`words` without the phrases that only frame a request (ASKING_FRAMES)."""
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        for frame in _FRAMES_BY_FIRST.get(words[i], ()):
-            if tuple(words[i : i + len(frame)]) == frame:
-                i += len(frame)
-                break
-        else:
-            out.append(words[i])
-            i += 1
-    return out
 
 
 def strip_slack_markup(text: str) -> str:

@@ -113,6 +113,9 @@ def test_a_long_question_padded_with_unknown_words_loses_less_than_each_word_wou
     assert top(matcher, short).score == undiscounted
 
 
+ASKING = ["i would be grateful if you could", "would you be so kind as to", "may i ask", "i was wondering"]
+
+
 @pytest.mark.parametrize(
     ("framed", "bare"),
     [
@@ -125,20 +128,22 @@ def test_a_long_question_padded_with_unknown_words_loses_less_than_each_word_wou
         ("I was wondering whether relocation is offered", "whether relocation is offered"),
     ],
 )
-def test_a_request_frame_costs_nothing(monkeypatch: pytest.MonkeyPatch, framed: str, bare: str) -> None:
+def test_a_request_frame_costs_nothing(framed: str, bare: str) -> None:
     # The frame says how the question is asked, not what about: the framed question scores as the bare one…
-    matcher = Matcher(EXAMPLES, SYNONYMS)
-    assert top(matcher, framed).intent == "relocation"
-    assert top(matcher, framed).score == top(matcher, bare).score
+    framing = Matcher(EXAMPLES, build_synonyms({"salary": ["comp"]}, ASKING))
+    assert top(framing, framed).intent == "relocation"
+    assert top(framing, framed).score == top(framing, bare).score
     # …where its words would otherwise drag it down.
-    monkeypatch.setattr(matcher_module, "drop_asking_frames", lambda words: words)
-    assert Matcher(EXAMPLES, SYNONYMS).rank(framed)[0].score < top(matcher, bare).score
+    assert (
+        top(Matcher(EXAMPLES, build_synonyms({"salary": ["comp"]})), framed).score < top(framing, bare).score
+    )
 
 
-def test_a_frame_is_dropped_only_as_a_whole_phrase(matcher: Matcher) -> None:
+def test_a_frame_is_left_out_only_as_a_whole_phrase() -> None:
+    framing = Matcher(EXAMPLES, build_synonyms({}, ["i would be grateful for"]))
+    assert framing.features("I would be grateful for the salary") == framing.features("the salary")
     # "i would" alone frames nothing: without the rest of the phrase its words count as usual.
-    assert matcher.features("I would be grateful for the salary") == matcher.features("the salary")
-    assert matcher.features("I would be happy with the salary") != matcher.features("happy with the salary")
+    assert framing.features("I would be happy with the salary") != framing.features("happy with the salary")
 
 
 def test_padding_never_hides_a_second_question(matcher: Matcher) -> None:

@@ -227,7 +227,7 @@ class SharedPart:
         self.example_owner: dict[str, str] = {}
         problems += checks.duplicate_examples(file.intents, doc, self.example_owner)
         self.messages = _compile_messages(file.messages, doc, problems)
-        self.synonyms = build_synonyms(file.synonyms)
+        self.synonyms = build_synonyms(file.synonyms, file.asking)
         self.matcher = Matcher(_examples(file.intents), self.synonyms)
         # Matchers for postings whose names occur in the shared examples, by those names: every "Backend
         # Engineer" posting shares one.
