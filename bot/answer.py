@@ -35,6 +35,13 @@ _SPLIT = re.compile(
 )
 
 
+# A clause that only says what the message is about ("for this post, …", "as an intern, …") asks nothing.
+_SETTING = re.compile(
+    r"^(?:for|in|as|at|on|about|regarding|concerning|with)\s+(?:(?:this|the|that|your|an?)\s+)?\w+$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Part:
     """One answered intent within a reply."""
@@ -234,7 +241,7 @@ def _quoted(question: str, posting: PostingKnowledge, quotes: list[Quote], ranki
 
 def _clauses(text: str) -> list[str]:
     pieces = [p.strip(" ,.") for p in _SPLIT.split(text)]
-    pieces = [p for p in pieces if p]
+    pieces = [p for p in pieces if p and not _SETTING.match(p)]
     return pieces if len(pieces) > 1 else []
 
 

@@ -46,9 +46,9 @@ FLOORS: dict[str, dict[str, float]] = {
     "round1/warehouse": {"in_scope_accuracy": 0.86, "oos_recall": 1.0},
     "round1/intern": {"in_scope_accuracy": 0.82, "oos_recall": 1.0},
 }
-# Answers naming an intent that was not asked, at most: the held-out set's three are questions built to look
-# in scope ("how do I apply for a passport").
-WRONG_ANSWERS = {"holdout-questions": 3, "round1/nonnative": 1}
+# Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
+# in scope ("how do I apply for a passport", "is remote desktop safe").
+WRONG_ANSWERS = {"holdout-questions": 2, "round1/nonnative": 1}
 
 
 @pytest.mark.parametrize(

@@ -170,6 +170,25 @@ def test_several_questions_are_answered_in_order(bundled: Knowledge) -> None:
     assert reply.text.index(SALARY_RANGE) < reply.text.index("not provided")
 
 
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("For this position, the relocation will be paid?", "relocation"),
+        ("For this job, the equity will be given?", "equity"),
+    ],
+)
+def test_a_clause_that_only_sets_the_scene_is_no_second_question(
+    bundled: Knowledge, question: str, intent: str
+) -> None:
+    # "For this job" alone reads like "what's this job?": answered on its own, it would add the role's
+    # overview to the question asked.
+    scene = question.split(",")[0]
+    assert bundled.posting().matcher.rank(scene)[0].intent == "role_overview"
+    reply = ask(bundled, question)
+    assert "role_overview" not in reply.intents
+    assert intent in reply.intents or reply.outcome == "quoted"
+
+
 def test_three_questions_in_one_message(bundled: Knowledge) -> None:
     reply = ask(bundled, "do you sponsor visas? also is it hybrid? how many years of experience do I need")
     assert reply.intents == ["visa", "remote", "experience"]
