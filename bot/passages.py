@@ -227,7 +227,8 @@ def split_passages(markdown: str) -> list[Passage]:
     passages: list[Passage] = []
     heading, lead_in = "", ""
     in_list = 0
-    tokens_ = MarkdownIt("commonmark").parse(_as_markdown(markdown))
+    text, origin = _as_markdown(markdown)
+    tokens_ = MarkdownIt("commonmark").parse(text)
     for i, token in enumerate(tokens_):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             in_list += 1
@@ -241,7 +242,7 @@ def split_passages(markdown: str) -> list[Passage]:
             if opener == "heading_open" or (not in_list and _is_heading_line(text)):
                 heading, lead_in = _clean_heading(text), ""
                 continue
-            sentences = list(_sentences(text, token.map[0] + 1))
+            sentences = list(_sentences(text, origin[token.map[0]] + 1))
             if not in_list and sentences and sentences[-1][0].rstrip().endswith(":"):
                 lead_in = _clean_heading(sentences.pop()[0])
             context = lead_in if in_list and lead_in else heading
@@ -256,21 +257,31 @@ _BULLET = re.compile(r"^(\s*)[\u2022\u00b7\u25aa\u25cf\u2023\u2043]\s+")
 _CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 &/,'()-]{1,60}$")
 
 
-def _as_markdown(text: str) -> str:
-    """Plain text pasted as a posting, read as Markdown would read it, line for line (so line numbers
-    hold): "•" bullets become list items, and a short line that ends in a colon or is in capitals
-    ("Qualifications:", "WHAT YOU NEED") becomes a heading."""
-    lines = []
-    for line in text.splitlines():
+def _as_markdown(text: str) -> tuple[str, list[int]]:
+    """Plain text pasted as a posting, read as Markdown would read it: "•" bullets become list items, a
+    "•" item ends with its line (the unindented line after it is no continuation of it: "Benefits: …"
+    after the last requirement is not a requirement), and a short line that ends in a colon or is in
+    capitals ("Qualifications:", "WHAT YOU NEED") becomes a heading. Also returns, for each line of the
+    Markdown, the line of `text` it comes from, so passages keep their line numbers."""
+    lines: list[str] = []
+    origin: list[int] = []
+    in_bullets = False
+    for number, line in enumerate(text.splitlines()):
         stripped = line.strip()
-        if _BULLET.match(line):
+        bullet = bool(_BULLET.match(line))
+        if in_bullets and stripped and not bullet and not line[:1].isspace():
+            lines.append("")  # ends the list, as a blank line would
+            origin.append(number)
+        if bullet:
             line = _BULLET.sub(r"\1- ", line)
         elif not stripped.startswith(("#", "-", "*", "+", ">", "|")) and (
             _is_heading_line(stripped) or (_CAPS_HEADING.match(stripped) and len(stripped.split()) <= 6)
         ):
             line = f"## {stripped}"
+        in_bullets = bullet or (in_bullets and (not stripped or line[:1].isspace()))
         lines.append(line)
-    return "\n".join(lines)
+        origin.append(number)
+    return "\n".join(lines), origin
 
 
 def _plain(token: Token) -> str:

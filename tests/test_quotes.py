@@ -76,6 +76,15 @@ def test_headings_and_lead_ins_say_what_a_passage_is() -> None:
     assert (by_line[3].heading, by_line[3].kind) == ("Nurse at Mercy Hospital", "other")
 
 
+def test_a_plain_text_bullet_ends_with_its_line() -> None:
+    # Pasted plain text has no blank line after its last "•" item: the next line is no part of that item.
+    text = "Requirements:\n• A nursing licence\n  renewed yearly\nBenefits: free parking\n"
+    assert [(p.line, p.text) for p in split_passages(text)] == [
+        (2, "A nursing licence renewed yearly"),  # an indented line still continues its item
+        (4, "Benefits: free parking"),
+    ]
+
+
 def test_the_bundled_text_splits_into_its_sentences() -> None:
     passages = split_passages((KNOWLEDGE / "postings" / "pinterest-backend-engineer.md").read_text())
     assert not any(p.text.endswith("?") for p in passages)  # "Are you applying to the internship?"
