@@ -247,12 +247,17 @@ def split_passages(markdown: str) -> list[Passage]:
                 lead_in = _clean_heading(sentences.pop()[0])
             context = lead_in if in_list and lead_in else heading
             kind = _kind(lead_in if in_list and lead_in else "") or _kind(heading) or "other"
+            label = None if in_list else _LABEL.match(text)
+            if label:  # "Benefits: …": the paragraph says what it is, whatever heading came before
+                context, kind = label.group(1), _kind(label.group(1)) or "other"
             for sentence, line in sentences:
                 if not sentence.rstrip().endswith("?"):
                     passages.append(Passage(sentence, line, context, kind))
     return passages
 
 
+# A line opening with a short label and a colon ("Pay: $18 an hour", "Schedule: full-time").
+_LABEL = re.compile(r"^([A-Z][\w'&/-]*(?: [\w'&/-]+){0,3}):\s+\S")
 _BULLET = re.compile(r"^(\s*)[\u2022\u00b7\u25aa\u25cf\u2023\u2043]\s+")
 _CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 &/,'()-]{1,60}$")
 
@@ -260,8 +265,9 @@ _CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 &/,'()-]{1,60}$")
 def _as_markdown(text: str) -> tuple[str, list[int]]:
     """Plain text pasted as a posting, read as Markdown would read it: "•" bullets become list items, a
     "•" item ends with its line (the unindented line after it is no continuation of it: "Benefits: …"
-    after the last requirement is not a requirement), and a short line that ends in a colon or is in
-    capitals ("Qualifications:", "WHAT YOU NEED") becomes a heading. Also returns, for each line of the
+    after the last requirement is not a requirement), a line opening with a label ("Pay: …") starts a
+    paragraph of its own, and a short line that ends in a colon or is in capitals ("Qualifications:",
+    "WHAT YOU NEED") becomes a heading. Also returns, for each line of the
     Markdown, the line of `text` it comes from, so passages keep their line numbers."""
     lines: list[str] = []
     origin: list[int] = []
@@ -269,8 +275,12 @@ def _as_markdown(text: str) -> tuple[str, list[int]]:
     for number, line in enumerate(text.splitlines()):
         stripped = line.strip()
         bullet = bool(_BULLET.match(line))
-        if in_bullets and stripped and not bullet and not line[:1].isspace():
-            lines.append("")  # ends the list, as a blank line would
+        if (
+            lines
+            and lines[-1].strip()
+            and ((in_bullets and stripped and not bullet and not line[:1].isspace()) or _LABEL.match(line))
+        ):
+            lines.append("")  # ends the list or paragraph before, as a blank line would
             origin.append(number)
         if bullet:
             line = _BULLET.sub(r"\1- ", line)

@@ -85,6 +85,18 @@ def test_a_plain_text_bullet_ends_with_its_line() -> None:
     ]
 
 
+def test_a_labelled_line_is_a_paragraph_of_its_own_kind() -> None:
+    # "Pay: …" straight after "Schedule: …" is not more of the schedule, and neither is a requirement.
+    text = "Requirements:\n• A nursing licence\nSchedule: nights\nPay: $40 an hour\nPerks: free parking\n"
+    found = [(p.line, p.text, p.heading, p.kind) for p in split_passages(text)]
+    assert found == [
+        (2, "A nursing licence", "Requirements", "requirement"),
+        (3, "Schedule: nights", "Schedule", "other"),
+        (4, "Pay: $40 an hour", "Pay", "offer"),
+        (5, "Perks: free parking", "Perks", "offer"),
+    ]
+
+
 def test_the_bundled_text_splits_into_its_sentences() -> None:
     passages = split_passages((KNOWLEDGE / "postings" / "pinterest-backend-engineer.md").read_text())
     assert not any(p.text.endswith("?") for p in passages)  # "Are you applying to the internship?"
