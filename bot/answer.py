@@ -35,6 +35,13 @@ _SPLIT = re.compile(
 )
 
 
+# A clause that only says what the message is about ("for this post, …", "as an intern, …") asks nothing.
+_SETTING = re.compile(
+    r"^(?:for|in|as|at|on|about|regarding|concerning|with)\s+(?:(?:this|the|that|your|an?)\s+)?\w+$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Part:
     """One answered intent within a reply."""
@@ -200,12 +207,16 @@ def _topic_features(posting: PostingKnowledge, text: str) -> set[str]:
 
 def _precise(posting: PostingKnowledge, question: str, part: Part) -> Part:
     """A long list answer led by the posting sentences that answer the question, the list one click or
-    one line away: "will I work with designers?" wants one sentence, not six responsibilities."""
-    if part.missing or posting.passages is None or len(_LIST_LINE.findall(part.text)) < LIST_ITEMS:
+    one line away: "will I work with designers?" wants one sentence, not six responsibilities. And an
+    answer whose fact the posting's facts lack gives way to the posting's own words when they answer it:
+    "do I need warehouse experience?" gets "No experience required", not "the posting doesn't say"."""
+    if posting.passages is None or not (part.missing or len(_LIST_LINE.findall(part.text)) >= LIST_ITEMS):
         return part
     quotes = posting.passages.find(question)
     if not quotes:
         return part
+    if part.missing:
+        return dataclasses.replace(part, text=quoted_text(quotes), lead=quotes, missing=False, handoff=False)
     text = f"{quoted_text(quotes)}\n(Ask for “{part.label.lower()}” to see the whole list.)"
     return dataclasses.replace(part, text=text, lead=quotes, full=part.text)
 
@@ -234,7 +245,7 @@ def _quoted(question: str, posting: PostingKnowledge, quotes: list[Quote], ranki
 
 def _clauses(text: str) -> list[str]:
     pieces = [p.strip(" ,.") for p in _SPLIT.split(text)]
-    pieces = [p for p in pieces if p]
+    pieces = [p for p in pieces if p and not _SETTING.match(p)]
     return pieces if len(pieces) > 1 else []
 
 

@@ -36,6 +36,7 @@ TOP_EXAMPLES = 3  # an intent's nearest-examples score is the mean of this many 
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) for an unknown word to count as a typo of a known one
 FUNCTION_FUZZY_CUTOFF = 88  # …of a function word or a 4-letter word: "whre" is "where", but "weather" is
 # no "whether" and "play" no "pay"
+SWAP_SIMILARITY = 90  # two neighbouring letters swapped: as close as a near-certain typo
 MIN_FUZZY_LEN = 4  # shorter words are too ambiguous to correct ("pay" vs "day")
 SHORTLIST = 256  # examples kept for per-intent scoring after the vectorised pass
 # Word profile (naive Bayes); chosen on CLINC150's validation split, see docs/benchmarks.md.
@@ -79,9 +80,11 @@ class _Query:
     topic_weight: float  # the part of it from words that name a topic (TOPIC_INTENTS)
 
 
-def build_synonyms(mapping: Mapping[str, Sequence[str]]) -> dict[Phrase, Phrase]:
-    """`{canonical: [variant, ...]}` from the knowledge -> normalised phrase replacements."""
-    table: dict[Phrase, Phrase] = {}
+def build_synonyms(mapping: Mapping[str, Sequence[str]], asking: Sequence[str] = ()) -> dict[Phrase, Phrase]:
+    """`{canonical: [variant, ...]}` from the knowledge -> normalised phrase replacements. Phrases that only
+    frame a request (`asking`: "I would be grateful if you could") are replaced by nothing: a long formal
+    question would otherwise be five words of padding longer than the plain one."""
+    table: dict[Phrase, Phrase] = {phrase: () for phrase in map(_phrase, asking) if phrase}
     for canonical, variants in mapping.items():
         target = _phrase(canonical)
         for variant in variants:
@@ -115,6 +118,17 @@ def stem(word: str) -> str:
 
 
 _FUNCTION_STEMS = frozenset(stem(word) for word in NON_TOPIC_WORDS)
+
+
+def _swaps(word: str) -> Iterable[str]:
+    """`word` with two neighbouring letters swapped, every way but the first letter's."""
+    for i in range(1, len(word) - 1):
+        if word[i] != word[i + 1]:
+            yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def _swapped_function_word(word: str) -> bool:
+    return len(word) >= 3 and any(swapped in _FUNCTION_STEMS for swapped in _swaps(word))
 
 
 class Matcher:
@@ -173,7 +187,9 @@ class Matcher:
         # Typos keep their first letter far more often than not, so a word is only corrected to a known word
         # starting with the same letter: "actions" is no typo of "vacation" (cheaper to search, too).
         self._typo_targets: dict[str, tuple[list[str], list[int]]] = {}
+        self._swap_targets: dict[str, int] = {}  # every typo target, for letters typed the wrong way round
         for target, column in zip(*self._typo_vocabulary(), strict=True):
+            self._swap_targets.setdefault(target, column)
             words, columns = self._typo_targets.setdefault(target[0], ([], []))
             words.append(target)
             columns.append(column)
@@ -268,9 +284,10 @@ class Matcher:
             hit = self._resolve(feature)
             if hit is None:
                 # An unknown word counts against every example as much as a word can ("what's the
-                # weather?"); a function word no example happens to use ("whether", "regarding") says no
-                # more than the function words they do use.
-                weight += self.function_weight if feature in _FUNCTION_STEMS else self.unknown_weight
+                # weather?"); a function word no example happens to use ("whether", "regarding", or
+                # "jsut" for "just") says no more than the function words they do use.
+                function = feature in _FUNCTION_STEMS or _swapped_function_word(feature)
+                weight += self.function_weight if function else self.unknown_weight
                 continue
             column, closeness = hit
             matched[column] = max(matched.get(column, 0.0), closeness)
@@ -369,21 +386,37 @@ class Matcher:
                     columns.append(column)
         return targets, columns
 
+    def _swapped(self, feature: str) -> tuple[str, float, int] | None:
+        """A known word `feature` is with two neighbouring letters swapped ("jsut", "thier"), first letter
+        kept: one slip of the fingers, which an edit ratio scores as two ("jsut" is only 75 from "just")."""
+        if len(feature) < 3:
+            return None
+        for word in _swaps(feature):
+            column = self._swap_targets.get(word)
+            if column is not None:
+                return word, SWAP_SIMILARITY, column
+        return None
+
     def _resolve(self, feature: str) -> tuple[int, float] | None:
         """Vocabulary column and similarity for a question word: exact, else its nearest typo match."""
         column = self._vocab_index.get(feature)
         if column is not None:
             return column, 1.0
         if len(feature) < MIN_FUZZY_LEN:
-            return None
+            swapped = self._swapped(feature)  # "teh", "adn": too short to guess at, not to unswap
+            return (swapped[2], swapped[1] / 100) if swapped is not None else None
         if feature not in self._typo_cache:
             if len(self._typo_cache) > TYPO_CACHE_SIZE:
                 self._typo_cache.clear()
-            words, columns = self._typo_targets.get(feature[0], ([], []))
-            best = process.extractOne(
-                feature, words, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
-            )
-            self._typo_cache[feature] = (best[0], best[1], columns[best[2]]) if best else None
+            swapped = self._swapped(feature)
+            if swapped is not None:
+                self._typo_cache[feature] = swapped
+            else:
+                words, columns = self._typo_targets.get(feature[0], ([], []))
+                best = process.extractOne(
+                    feature, words, scorer=fuzz.ratio, processor=None, score_cutoff=FUZZY_CUTOFF
+                )
+                self._typo_cache[feature] = (best[0], best[1], columns[best[2]]) if best else None
         nearest = self._typo_cache[feature]
         names, name_columns = self._name_typos
         if names:

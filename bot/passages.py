@@ -125,11 +125,12 @@ _FUNCTION_TEXT = """
     not no like basically actually really exactly just
 """
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
-# Requests for the bot to do something ("write me a poem", "how do I build a REST API") are not questions
-# about the posting, whatever words they share with it.
+# Requests for the bot to do something ("write me a poem", "order me a pizza", "how do I build a REST API")
+# are not questions about the posting, whatever words they share with it.
 _TASK = re.compile(
     r"^(?:(?:can|could|would|will) you (?:please )?|please )?(?:write|explain|book|make|create|translate"
-    r"|recommend|teach|solve|fix|debug|calculate|draw|generate|summari[sz]e|give me|show me how|help me)\b"
+    r"|recommend|teach|solve|fix|debug|calculate|draw|generate|summari[sz]e|give me|show me how|help me"
+    r"|order|buy|plan|play|sing|find me|get me|look up|search|remind|set up)\b"
     r"|^how (?:do|can|would|should) i (?!get\b)|^how to\b"
 )
 # Words that ask rather than say what about: function words, and the words of asking.
@@ -236,7 +237,8 @@ def split_passages(markdown: str) -> list[Passage]:
     passages: list[Passage] = []
     heading, lead_in = "", ""
     in_list = 0
-    tokens_ = MarkdownIt("commonmark").parse(_as_markdown(markdown))
+    text, origin = _as_markdown(markdown)
+    tokens_ = MarkdownIt("commonmark").parse(text)
     for i, token in enumerate(tokens_):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             in_list += 1
@@ -250,36 +252,56 @@ def split_passages(markdown: str) -> list[Passage]:
             if opener == "heading_open" or (not in_list and _is_heading_line(text)):
                 heading, lead_in = _clean_heading(text), ""
                 continue
-            sentences = list(_sentences(text, token.map[0] + 1))
+            sentences = list(_sentences(text, origin[token.map[0]] + 1))
             if not in_list and sentences and sentences[-1][0].rstrip().endswith(":"):
                 lead_in = _clean_heading(sentences.pop()[0])
             context = lead_in if in_list and lead_in else heading
             kind = _kind(lead_in if in_list and lead_in else "") or _kind(heading) or "other"
+            label = None if in_list else _LABEL.match(text)
+            if label:  # "Benefits: …": the paragraph says what it is, whatever heading came before
+                context, kind = label.group(1), _kind(label.group(1)) or "other"
             for sentence, line in sentences:
                 if not sentence.rstrip().endswith("?"):
                     passages.append(Passage(sentence, line, context, kind))
     return passages
 
 
+# A line opening with a short label and a colon ("Pay: $18 an hour", "Schedule: full-time").
+_LABEL = re.compile(r"^([A-Z][\w'&/-]*(?: [\w'&/-]+){0,3}):\s+\S")
 _BULLET = re.compile(r"^(\s*)[\u2022\u00b7\u25aa\u25cf\u2023\u2043]\s+")
 _CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 &/,'()-]{1,60}$")
 
 
-def _as_markdown(text: str) -> str:
-    """Plain text pasted as a posting, read as Markdown would read it, line for line (so line numbers
-    hold): "•" bullets become list items, and a short line that ends in a colon or is in capitals
-    ("Qualifications:", "WHAT YOU NEED") becomes a heading."""
-    lines = []
-    for line in text.splitlines():
+def _as_markdown(text: str) -> tuple[str, list[int]]:
+    """Plain text pasted as a posting, read as Markdown would read it: "•" bullets become list items, a
+    "•" item ends with its line (the unindented line after it is no continuation of it: "Benefits: …"
+    after the last requirement is not a requirement), a line opening with a label ("Pay: …") starts a
+    paragraph of its own, and a short line that ends in a colon or is in capitals ("Qualifications:",
+    "WHAT YOU NEED") becomes a heading. Also returns, for each line of the
+    Markdown, the line of `text` it comes from, so passages keep their line numbers."""
+    lines: list[str] = []
+    origin: list[int] = []
+    in_bullets = False
+    for number, line in enumerate(text.splitlines()):
         stripped = line.strip()
-        if _BULLET.match(line):
+        bullet = bool(_BULLET.match(line))
+        if (
+            lines
+            and lines[-1].strip()
+            and ((in_bullets and stripped and not bullet and not line[:1].isspace()) or _LABEL.match(line))
+        ):
+            lines.append("")  # ends the list or paragraph before, as a blank line would
+            origin.append(number)
+        if bullet:
             line = _BULLET.sub(r"\1- ", line)
         elif not stripped.startswith(("#", "-", "*", "+", ">", "|")) and (
             _is_heading_line(stripped) or (_CAPS_HEADING.match(stripped) and len(stripped.split()) <= 6)
         ):
             line = f"## {stripped}"
+        in_bullets = bullet or (in_bullets and (not stripped or line[:1].isspace()))
         lines.append(line)
-    return "\n".join(lines)
+        origin.append(number)
+    return "\n".join(lines), origin
 
 
 def _plain(token: Token) -> str:

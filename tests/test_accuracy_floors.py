@@ -32,23 +32,23 @@ ROUND1_POSTINGS = {
 }
 
 FLOORS: dict[str, dict[str, float]] = {
-    "holdout-questions": {"in_scope_accuracy": 0.92, "oos_recall": 0.90},
+    "holdout-questions": {"in_scope_accuracy": 0.96, "oos_recall": 0.90},
     "blind-questions": {"in_scope_accuracy": 0.95, "oos_recall": 0.95, "multi_fully_answered": 1.0},
     # Labelled with the words a right reply contains, or `silent` (see bot/evaluate_text.py).
     "quotes-pinterest-dev": {"answered_from_text": 0.80, "silent_kept_silent": 0.97},
     "quotes-pinterest-test": {"answered_from_text": 0.55, "silent_kept_silent": 0.90},
-    "round1/terse": {"in_scope_accuracy": 0.91, "oos_recall": 1.0},
-    "round1/nonnative": {"in_scope_accuracy": 0.87, "oos_recall": 1.0},
-    "round1/typos": {"in_scope_accuracy": 0.87, "oos_recall": 1.0},
-    "round1/longwinded": {"in_scope_accuracy": 0.84, "oos_recall": 1.0},
-    "round1/formal": {"in_scope_accuracy": 0.70, "oos_recall": 1.0},
+    "round1/terse": {"in_scope_accuracy": 0.95, "oos_recall": 1.0},
+    "round1/nonnative": {"in_scope_accuracy": 0.93, "oos_recall": 1.0},
+    "round1/typos": {"in_scope_accuracy": 0.93, "oos_recall": 1.0},
+    "round1/longwinded": {"in_scope_accuracy": 0.91, "oos_recall": 1.0},
+    "round1/formal": {"in_scope_accuracy": 0.84, "oos_recall": 1.0},
     "round1/nurse": {"in_scope_accuracy": 0.82, "oos_recall": 1.0},
     "round1/warehouse": {"in_scope_accuracy": 0.86, "oos_recall": 1.0},
-    "round1/intern": {"in_scope_accuracy": 0.82, "oos_recall": 1.0},
+    "round1/intern": {"in_scope_accuracy": 0.89, "oos_recall": 1.0},
 }
-# Answers naming an intent that was not asked, at most: the held-out set's three are questions built to look
-# in scope ("how do I apply for a passport").
-WRONG_ANSWERS = {"holdout-questions": 3, "round1/nonnative": 1}
+# Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
+# in scope ("how do I apply for a passport", "is remote desktop safe").
+WRONG_ANSWERS = {"holdout-questions": 2, "round1/nonnative": 1}
 
 
 @pytest.mark.parametrize(

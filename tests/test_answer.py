@@ -14,6 +14,7 @@ from tests.conftest import KNOWLEDGE
 from tests.fixtures.kb import (
     AMBIGUOUS,
     AMBIGUOUS_POSTING,
+    MINIMAL_INTENTS,
     MINIMAL_POSTING,
     SALARY_RANGE,
     copy_bundled,
@@ -168,6 +169,39 @@ def test_several_questions_are_answered_in_order(bundled: Knowledge) -> None:
     salary, relocation = reply.parts
     assert SALARY_RANGE in salary.text and "not provided" in relocation.text
     assert reply.text.index(SALARY_RANGE) < reply.text.index("not provided")
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("For this position, the relocation will be paid?", "relocation"),
+        ("For this job, the equity will be given?", "equity"),
+    ],
+)
+def test_a_clause_that_only_sets_the_scene_is_no_second_question(
+    bundled: Knowledge, question: str, intent: str
+) -> None:
+    # "For this job" alone reads like "what's this job?": answered on its own, it would add the role's
+    # overview to the question asked.
+    scene = question.split(",")[0]
+    assert bundled.posting().matcher.rank(scene)[0].intent == "role_overview"
+    reply = ask(bundled, question)
+    assert "role_overview" not in reply.intents
+    assert intent in reply.intents or reply.outcome == "quoted"
+
+
+def test_a_missing_fact_gives_way_to_the_postings_own_words(tmp_path: Path) -> None:
+    # The facts say nothing of relocation; the posting's text does. "Doesn't say" would be untrue.
+    base = write_knowledge(tmp_path / "kb", MINIMAL_INTENTS, {"acme-dev.yaml": MINIMAL_POSTING})
+    (base / "postings" / "acme-dev.md").write_text("# Developer\n\nRelocation assistance up to $5,000.\n")
+    reply = answer(load_knowledge(base), "is there relocation assistance?")
+    assert reply.intents == ["relocation"]
+    assert "$5,000" in reply.text and "doesn't say" not in reply.text
+    assert (reply.offer, reply.handoff, [q.line for q in reply.quotes]) == (None, False, [3])
+    # Without the text, the honest reply stands.
+    (base / "postings" / "acme-dev.md").unlink()
+    silent = answer(load_knowledge(base), "is there relocation assistance?")
+    assert "doesn't say" in silent.text and silent.offer is not None
 
 
 def test_three_questions_in_one_message(bundled: Knowledge) -> None:

@@ -187,6 +187,17 @@ def test_template_refers_to_unknown_top_level_fact(base: Path) -> None:
     ]
 
 
+def test_asking_phrases_are_a_list_of_phrases(base: Path) -> None:
+    text = "asking: [may i ask, '']\n" + MINIMAL_INTENTS
+    path, found = intents_problems(base, text)
+    assert len(found) == 1 and found[0].startswith(f"{path}:1: asking.1: "), found
+    valid = "asking: [may i ask, i was wondering]\n" + MINIMAL_INTENTS
+    assert intents_problems(base, valid)[1] == []
+    assert load_knowledge(base).posting().matcher.features("may I ask what is the salary range") == (
+        load_knowledge(base).posting().matcher.features("what is the salary range")
+    )
+
+
 def test_intent_with_no_examples(base: Path) -> None:
     text = TWO_INTENTS + "  - id: visa\n    examples: []\n    answer: No idea.\n"
     path, found = intents_problems(base, text)

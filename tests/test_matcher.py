@@ -63,6 +63,18 @@ def test_a_typo_keeps_its_first_letter(matcher: Matcher) -> None:
     assert top(matcher, "can I work remite").intent == "remote"
 
 
+def test_two_swapped_letters_are_one_typo_even_in_short_and_function_words(matcher: Matcher) -> None:
+    # An edit ratio counts a swap as two edits ("teh" is 67 from "the"): the swap is undone instead.
+    correct = top(matcher, "what is the salary").score
+    swapped = top(matcher, "waht is teh salary")
+    assert swapped.intent == "salary"
+    assert 0.8 * correct < swapped.score < correct
+    # A swapped function word no example uses weighs what a function word weighs, not what "zorp" does.
+    assert top(matcher, "jsut the salary").score > top(matcher, "zorp the salary").score
+    # The first letter stays: "hte" is not unswapped (nor is "ofr" taken for "for").
+    assert matcher.features("hte") == ["hte"] and top(matcher, "hte salary").score < swapped.score
+
+
 def test_function_words_and_short_words_are_corrected_only_on_a_near_certain_match() -> None:
     matcher = Matcher({"where": ["where is the office"], "pay": ["what is the pay"]}, {})
     assert top(matcher, "whre").intent == "where"  # one letter short of a function word: a typo
@@ -99,6 +111,39 @@ def test_a_long_question_padded_with_unknown_words_loses_less_than_each_word_wou
     undiscounted = top(matcher, short).score
     monkeypatch.undo()
     assert top(matcher, short).score == undiscounted
+
+
+ASKING = ["i would be grateful if you could", "would you be so kind as to", "may i ask", "i was wondering"]
+
+
+@pytest.mark.parametrize(
+    ("framed", "bare"),
+    [
+        (
+            "I would be grateful if you could tell me whether relocation is offered",
+            "tell me whether relocation is offered",
+        ),
+        ("would you be so kind as to say whether relocation is offered", "say whether relocation is offered"),
+        ("may I ask whether relocation is offered", "whether relocation is offered"),
+        ("I was wondering whether relocation is offered", "whether relocation is offered"),
+    ],
+)
+def test_a_request_frame_costs_nothing(framed: str, bare: str) -> None:
+    # The frame says how the question is asked, not what about: the framed question scores as the bare one…
+    framing = Matcher(EXAMPLES, build_synonyms({"salary": ["comp"]}, ASKING))
+    assert top(framing, framed).intent == "relocation"
+    assert top(framing, framed).score == top(framing, bare).score
+    # …where its words would otherwise drag it down.
+    assert (
+        top(Matcher(EXAMPLES, build_synonyms({"salary": ["comp"]})), framed).score < top(framing, bare).score
+    )
+
+
+def test_a_frame_is_left_out_only_as_a_whole_phrase() -> None:
+    framing = Matcher(EXAMPLES, build_synonyms({}, ["i would be grateful for"]))
+    assert framing.features("I would be grateful for the salary") == framing.features("the salary")
+    # "i would" alone frames nothing: without the rest of the phrase its words count as usual.
+    assert framing.features("I would be happy with the salary") != framing.features("happy with the salary")
 
 
 def test_padding_never_hides_a_second_question(matcher: Matcher) -> None:

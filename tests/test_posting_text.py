@@ -35,6 +35,17 @@ def test_a_posting_text_is_loaded_beside_its_facts(base: Path) -> None:
     assert load_knowledge(base).posting("acme-dev").text == TEXT
 
 
+def test_a_posting_with_answers_of_its_own_keeps_its_text(tmp_path: Path) -> None:
+    # A posting's own answers are compiled beside its text; neither may stand in for the other.
+    posting = MINIMAL_POSTING + "answers:\n  relocation: Relocation is decided case by case.\n"
+    base = write_knowledge(tmp_path / "kb", MINIMAL_INTENTS, {"acme-dev.yaml": posting})
+    write_text(base, TEXT)
+    loaded = load_knowledge(base).posting("acme-dev")
+    assert loaded.text == TEXT
+    assert loaded.passages is not None
+    assert [q.text for q in loaded.passages.find("how many years of Go?")] == ["Three years of Go."]
+
+
 def test_a_posting_without_text_still_loads(base: Path) -> None:
     assert load_knowledge(base).posting("acme-dev").text is None
 

@@ -76,6 +76,27 @@ def test_headings_and_lead_ins_say_what_a_passage_is() -> None:
     assert (by_line[3].heading, by_line[3].kind) == ("Nurse at Mercy Hospital", "other")
 
 
+def test_a_plain_text_bullet_ends_with_its_line() -> None:
+    # Pasted plain text has no blank line after its last "•" item: the next line is no part of that item.
+    text = "Requirements:\n• A nursing licence\n  renewed yearly\nBenefits: free parking\n"
+    assert [(p.line, p.text) for p in split_passages(text)] == [
+        (2, "A nursing licence renewed yearly"),  # an indented line still continues its item
+        (4, "Benefits: free parking"),
+    ]
+
+
+def test_a_labelled_line_is_a_paragraph_of_its_own_kind() -> None:
+    # "Pay: …" straight after "Schedule: …" is not more of the schedule, and neither is a requirement.
+    text = "Requirements:\n• A nursing licence\nSchedule: nights\nPay: $40 an hour\nPerks: free parking\n"
+    found = [(p.line, p.text, p.heading, p.kind) for p in split_passages(text)]
+    assert found == [
+        (2, "A nursing licence", "Requirements", "requirement"),
+        (3, "Schedule: nights", "Schedule", "other"),
+        (4, "Pay: $40 an hour", "Pay", "offer"),
+        (5, "Perks: free parking", "Perks", "offer"),
+    ]
+
+
 def test_the_bundled_text_splits_into_its_sentences() -> None:
     passages = split_passages((KNOWLEDGE / "postings" / "pinterest-backend-engineer.md").read_text())
     assert not any(p.text.endswith("?") for p in passages)  # "Are you applying to the internship?"
@@ -119,6 +140,9 @@ def test_a_question_the_posting_answers_gets_the_sentence(
         "when would the start date be",
         "How much travel is required for this role, percentage-wise?",
         "write me a poem about cats",  # a request, not a question about the posting
+        "can you find me some creative ideas for my wedding",  # …nor is an errand
+        "order some new products for me",
+        "can you plan a trip for me to explore possibilities",
         "who won the game last night",  # one rare shared word ("lasting") is a coincidence
         "what's the meaning of life",
     ],

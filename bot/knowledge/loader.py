@@ -231,7 +231,7 @@ class SharedPart:
         self.example_owner: dict[str, str] = {}
         problems += checks.duplicate_examples(file.intents, doc, self.example_owner)
         self.messages = _compile_messages(file.messages, doc, problems)
-        self.synonyms = build_synonyms(file.synonyms)
+        self.synonyms = build_synonyms(file.synonyms, file.asking)
         self.matcher = Matcher(_examples(file.intents), self.synonyms)
         # Matchers for postings whose names occur in the shared examples, by those names: every "Backend
         # Engineer" posting shares one.
@@ -315,14 +315,14 @@ def build_posting(
     """One posting over the shared part: its own intents and answers, its matcher, its facts, its text."""
     problems: list[Problem] = []
     own = _compile_intents(enumerate(posting.intents), doc, shared.intents, problems)
-    for intent_id, text in posting.answers.items():
+    for intent_id, answer in posting.answers.items():
         current = own.get(intent_id) or shared.intents.get(intent_id)
         if current is None:
             problems.append(
                 checks.problem(doc, ("answers", intent_id), f"answer for unknown intent '{intent_id}'")
             )
             continue
-        template = _template(doc, ("answers", intent_id), text, problems)
+        template = _template(doc, ("answers", intent_id), answer, problems)
         if template is not None:
             own[intent_id] = dataclasses.replace(current, answer=template)
     if posting.intents:

@@ -133,6 +133,10 @@ class IntentsFile(Strict):
         default_factory=dict,
         description="canonical word -> the words and phrases candidates use for it",
     )
+    asking: list[NonEmptyText] = Field(
+        default_factory=list,
+        description="phrases that only frame a request ('I would be grateful if you could'): not matched",
+    )
     intents: list[Intent] = Field(min_length=1)
 
 

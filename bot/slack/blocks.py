@@ -65,9 +65,10 @@ def answer_message(
     blocks: list[Block] = []
     whole_lists: list[Block] = []
     for part in parts:
-        if part.lead:  # a long list led by the sentences that answer: the whole list one click away
+        if part.lead:  # the sentences that answer: a long list's whole one click away, when there is one
             blocks.extend(quote_blocks(part.lead))
-            whole_lists.append(_whole_list_button(len(whole_lists), part, origin))
+            if part.full is not None:
+                whole_lists.append(_whole_list_button(len(whole_lists), part, origin))
         else:
             blocks.extend(sections(escape(part.text)))
     if handoff_note:

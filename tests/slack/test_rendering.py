@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 
 from bot.answer import Part, Reply, Suggestion
 from bot.knowledge.schema import Posting, Salary
+from bot.passages import Quote
 from bot.slack import blocks
 from bot.slack.buttons import QUESTION_CHARS, ButtonError, ButtonValue
 from bot.slack.handoff import how_to_reach
@@ -103,6 +105,18 @@ def test_answer_escapes_knowledge_text_and_carries_context_and_buttons() -> None
     ]
     assert ButtonValue.decode(actions["elements"][0]["value"]).intents == ["salary"]
     assert ButtonValue.decode(actions["elements"][2]["value"]) == ORIGIN
+
+
+def test_a_whole_list_button_comes_only_with_a_whole_list() -> None:
+    quote = Quote("Relocation up to $5,000.", 7, "Benefits", 0.9)
+    led = dataclasses.replace(part("From the posting…"), lead=[quote], full="• one\n• two\n• three\n• four")
+    # A prepared answer whose fact is missing, given way to the posting's words: there is no list to show.
+    instead = dataclasses.replace(part("From the posting…"), lead=[quote])
+    for answer, buttons in ((led, ["All: Salary"]), (instead, [])):
+        message = blocks.answer_message(POSTING, [answer], ORIGIN, None, True)
+        assert "Relocation up to $5,000." in json.dumps(message.blocks)
+        labels = [e["text"]["text"] for e in message.blocks[-1]["elements"]]
+        assert [label for label in labels if label.startswith("All:")] == buttons
 
 
 def test_a_huge_answer_stays_within_block_kit_limits() -> None:
