@@ -35,6 +35,20 @@ _SPLIT = re.compile(
 )
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# A statement about the asker ("I've been freelancing…", "My partner…", "We're expecting…") that ends in a
+# full stop; unless it is a request in a statement's clothes ("I'd like to know…", "I'd be grateful…").
+_CONTEXT = re.compile(
+    r"^(?:i|i'm|im|i've|ive|i'd|i'll|my|we|we're|we've|our|at my|currently|right now)\b[^?]*[.!]$",
+    re.IGNORECASE,
+)
+_REQUEST = re.compile(
+    r"\b(?:know|wonder(?:ing)?|curious|grateful|appreciate|please|let me|tell me|could you|can you|would you"
+    r"|interested in|ask(?:ing)?|confirm|advise|understand)\b",
+    re.IGNORECASE,
+)
+
+
 # A clause that only says what the message is about ("for this post, …", "as an intern, …") asks nothing.
 _SETTING = re.compile(
     r"^(?:for|in|as|at|on|about|regarding|concerning|with)\s+(?:(?:this|the|that|your|an?)\s+)?\w+$",
@@ -244,9 +258,16 @@ def _quoted(question: str, posting: PostingKnowledge, quotes: list[Quote], ranki
 
 
 def _clauses(text: str) -> list[str]:
-    pieces = [p.strip(" ,.") for p in _SPLIT.split(text)]
+    sentences = _SENTENCE.split(text.strip())
+    asked = sentences
+    if any(s.rstrip().endswith("?") for s in sentences):
+        # Beside a question, a sentence about oneself is context, not a second question: "I just bought a
+        # house, so I can't take a step back financially. What's the base salary?" asks one thing.
+        asked = [s for s in sentences if not _CONTEXT.match(s) or _REQUEST.search(s)]
+    pieces = [p.strip(" ,.") for s in asked for p in _SPLIT.split(s)]
     pieces = [p for p in pieces if p and not _SETTING.match(p)]
-    return pieces if len(pieces) > 1 else []
+    # One clause is the whole message again, unless the context around it was set aside.
+    return pieces if len(pieces) > 1 or len(asked) < len(sentences) else []
 
 
 def _distinct(candidates: list[Candidate], posting: PostingKnowledge) -> list[Candidate]:

@@ -268,7 +268,9 @@ def split_passages(markdown: str) -> list[Passage]:
 
 # A line opening with a short label and a colon ("Pay: $18 an hour", "Schedule: full-time").
 _LABEL = re.compile(r"^([A-Z][\w'&/-]*(?: [\w'&/-]+){0,3}):\s+\S")
-_BULLET = re.compile(r"^(\s*)[\u2022\u00b7\u25aa\u25cf\u2023\u2043]\s+")
+# Bullets people type or paste (dots, squares, arrows, triangles, ticks), opening a line before a space.
+_BULLET_MARKS = "\u2022\u00b7\u25aa\u25cf\u2023\u2043\u2192\u25ba\u25b8\u25b6\u25e6\u27a2\u2713\u2714"
+_BULLET = re.compile(rf"^(\s*)[{_BULLET_MARKS}]\s+")
 _CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 &/,'()-]{1,60}$")
 
 
@@ -282,7 +284,8 @@ def _as_markdown(text: str) -> tuple[str, list[int]]:
     lines: list[str] = []
     origin: list[int] = []
     in_bullets = False
-    for number, line in enumerate(text.splitlines()):
+    source = text.splitlines()
+    for number, line in enumerate(source):
         stripped = line.strip()
         bullet = bool(_BULLET.match(line))
         if (
@@ -295,7 +298,9 @@ def _as_markdown(text: str) -> tuple[str, list[int]]:
         if bullet:
             line = _BULLET.sub(r"\1- ", line)
         elif not stripped.startswith(("#", "-", "*", "+", ">", "|")) and (
-            _is_heading_line(stripped) or (_CAPS_HEADING.match(stripped) and len(stripped.split()) <= 6)
+            _is_heading_line(stripped)
+            or (_CAPS_HEADING.match(stripped) and len(stripped.split()) <= 6)
+            or _is_title_line(source, number)
         ):
             line = f"## {stripped}"
         in_bullets = bullet or (in_bullets and (not stripped or line[:1].isspace()))
@@ -332,6 +337,18 @@ def _one(text: str, start: int, end: int, first_line: int) -> Iterable[tuple[str
     sentence = " ".join(text[start:end].split())
     if sentence:
         yield sentence, first_line + text.count("\n", 0, start)
+
+
+def _is_title_line(source: list[str], number: int) -> bool:
+    """A short line with no closing punctuation, first or after a blank line, with text right under it:
+    a plain-text heading without a colon ("Pay", "What you need", "How to apply"). The line under it would
+    otherwise run on from the heading as one sentence ("Pay $19 to $23 per hour…")."""
+    line = source[number].strip()
+    if not line or not line[0].isupper() or line[-1] in '.,;:!?)\u201d"' or len(line.split()) > 5:
+        return False
+    if number and source[number - 1].strip():
+        return False
+    return number + 1 < len(source) and bool(source[number + 1].strip())
 
 
 def _is_heading_line(text: str) -> bool:

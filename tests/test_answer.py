@@ -239,6 +239,22 @@ def test_a_clear_question_inside_a_rambling_message_is_still_answered(bundled: K
     assert reply.outcome == "answered" and reply.intents == ["relocation"]
 
 
+@pytest.mark.parametrize(
+    ("question", "intents"),
+    [
+        # Sentences about the asker, beside a question, are context: only the question is answered.
+        ("I'm moving to a new city next spring with my family. What's the salary range?", ["salary"]),
+        ("My current team is tiny and I do everything. We ship weekly. Is there equity?", ["equity"]),
+        # A request dressed as a statement is still asked.
+        ("I'm wondering whether you sponsor visas. What's the salary range?", ["visa", "salary"]),
+    ],
+)
+def test_context_about_the_asker_is_not_a_second_question(
+    bundled: Knowledge, question: str, intents: list[str]
+) -> None:
+    assert ask(bundled, question).intents == intents
+
+
 @pytest.mark.parametrize(("question", "intent"), [("good morning", "greeting"), ("thank you!", "thanks")])
 def test_a_greeting_alone_is_answered(bundled: Knowledge, question: str, intent: str) -> None:
     assert ask(bundled, question).intents == [intent]

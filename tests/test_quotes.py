@@ -97,6 +97,29 @@ def test_a_labelled_line_is_a_paragraph_of_its_own_kind() -> None:
     ]
 
 
+def test_arrow_bullets_and_headings_without_a_colon_in_plain_text() -> None:
+    # "What you need" over "→" items, and "Pay" over its line: the items are requirements of their own, and
+    # the pay line is not one sentence with its heading ("Pay $19 - $23 per hour").
+    text = (
+        "Line Cook\n\nWhat you need\n→ A year on a line\n→ Knife skills\n\n"
+        "Pay\n$19 - $23 per hour. Tips are shared.\n"
+    )
+    found = [(p.line, p.text, p.heading, p.kind) for p in split_passages(text)]
+    assert found == [
+        (1, "Line Cook", "", "other"),
+        (4, "A year on a line", "What you need", "requirement"),
+        (5, "Knife skills", "What you need", "requirement"),
+        (8, "$19 - $23 per hour.", "Pay", "offer"),
+        (8, "Tips are shared.", "Pay", "offer"),
+    ]
+
+
+def test_a_short_line_inside_a_paragraph_is_no_heading() -> None:
+    text = "About us\nWe cook.\nEvery night\nwe serve 300 guests.\n"
+    found = [(p.line, p.text, p.heading) for p in split_passages(text)]
+    assert found == [(2, "We cook.", "About us"), (3, "Every night we serve 300 guests.", "About us")]
+
+
 def test_the_bundled_text_splits_into_its_sentences() -> None:
     passages = split_passages((KNOWLEDGE / "postings" / "pinterest-backend-engineer.md").read_text())
     assert not any(p.text.endswith("?") for p in passages)  # "Are you applying to the internship?"
