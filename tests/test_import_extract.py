@@ -102,6 +102,22 @@ def test_a_header_line_names_mode_and_contract_but_they_are_not_teams() -> None:
     assert draft.posting["level"] == {"employment_type": "full_time"}
 
 
+def test_a_pay_basis_or_a_requisition_number_in_the_header_is_no_team() -> None:
+    draft = build_draft(
+        from_text("Shift Lead\nBrightdesk · Customer Care · Hourly · Req ID BD-118-SL\n", "t.txt")
+    )
+    assert draft.posting["teams"] == ["Customer Care"]
+
+
+def test_a_walk_in_fridge_is_not_how_to_apply() -> None:
+    body = (
+        "Prep Cook\nHarbor Foods · Portland, ME\n\nDuties\n"
+        "- Keep the walk-in and the lowboys clean and labelled\n\n"
+        "How to apply\nEmail your résumé to jobs@example.com.\n"
+    )
+    assert imported(body)[0]["how_to_apply"] == "Email your résumé to jobs@example.com."
+
+
 def test_senior_living_is_not_a_senior_role() -> None:
     draft = build_draft(from_text("Caregiver - Senior Living\nMaple Homes | Reno, NV\n", "t.txt"))
     assert "level" not in draft.posting

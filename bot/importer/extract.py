@@ -160,8 +160,9 @@ _VISA_YES = re.compile(
 )
 _APPLY = re.compile(
     r"\bto apply\b|\bapply (?:online|through|at|via|using|here|now|on|by|today|with)\b|\bsend (?:your|a|us)\b"
-    r"|\bsubmit (?:your|a|an)\b|\bemail (?:your|us)\b|\bwalk-in\b|\bclick [\"“]?apply|\bapplications? "
-    r"(?:can|should|must) be\b|\binterested\?",
+    r"|\bsubmit (?:your|a|an)\b|\bemail (?:your|us)\b|\bclick [\"“]?apply|\bapplications? "
+    r"(?:can|should|must) be\b|\binterested\?"
+    r"|\bwalk-ins? (?:interviews?|applicants?|are welcome|welcome)\b",  # not a walk-in fridge
     re.I,
 )
 _INCLUSION = re.compile(
@@ -363,6 +364,13 @@ def _meta(lines: list[Line]) -> Line | None:
     return None
 
 
+# Header slots that name no team: a pay basis ("Hourly"), a requisition or job number ("Req ID OHH-118").
+_NOT_A_TEAM = re.compile(
+    r"\d|\b(?:hourly|salaried|exempt|non-exempt|req|requisition|job id|job no|ref|reference|id)\b",
+    re.IGNORECASE,
+)
+
+
 def _meta_line(lines: list[Line], out: Extraction) -> None:
     meta = _meta(lines)
     candidates = [meta] if meta is not None else []
@@ -409,7 +417,7 @@ def _meta_line(lines: list[Line], out: Extraction) -> None:
                     out.put("level.employment_type", employment_type(part), Sentence(line, line.text))
                 continue
             if re.fullmatch(r"[A-Z][\w&'’-]*(?: (?:[A-Z][\w&'’-]*|&|and|of))*", part):
-                if company and (part in company or company in part):
+                if (company and (part in company or company in part)) or _NOT_A_TEAM.search(part):
                     continue
                 teams.append(part)
     if teams and not out.has("teams"):
