@@ -163,6 +163,20 @@ def test_server_error_then_success_is_retried(slack_api: FakeSlackWebAPI) -> Non
     assert [c.status for c in slack_api.calls("chat.postMessage")] == [500, 200]
 
 
+def test_answer_after_holds_the_answer_and_its_record(slack_api: FakeSlackWebAPI, client: WebClient) -> None:
+    slack_api.answer_after("chat.postMessage", 1.0)
+    started = time.monotonic()
+    poster = threading.Thread(target=client.chat_postMessage, kwargs={"channel": CHANNEL_ID, "text": "slow"})
+    poster.start()
+    time.sleep(0.1)
+    assert slack_api.calls("chat.postMessage") == []  # asked, not yet answered
+    poster.join()
+    assert time.monotonic() - started >= 1.0
+    assert [c.params["text"] for c in slack_api.calls("chat.postMessage")] == ["slow"]
+    slack_api.answer_after("chat.postMessage", 0)
+    assert client.chat_postMessage(channel=CHANNEL_ID, text="quick")["ok"] is True
+
+
 def test_respond_with_and_api_errors(slack_api: FakeSlackWebAPI, client: WebClient) -> None:
     slack_api.respond_with(
         "users.info", lambda call: {"ok": True, "user": {"id": call.params["user"], "tz": "X"}}

@@ -39,6 +39,7 @@ pytestmark = pytest.mark.e2e
 fresh = conversation_ids("R")
 LEASE = 2.0  # EVENT_LEASE_SECONDS for these tests: how soon a dead process's events are taken up
 SENDERS = 16
+POST_LATENCY = 0.1  # seconds the Slack stand-in takes over chat.postMessage in the kill tests
 
 
 def replica(workdir: Path, api: FakeSlackWebAPI, port: int, **database: str) -> BotProcess:
@@ -101,6 +102,8 @@ def test_kill_9_of_the_only_process_mid_load_loses_no_acknowledged_question(tmp_
             acknowledged["events"] += 1
 
     with FakeSlackWebAPI() as api:
+        # Slack takes its time over a post, as it does for real: at the kill, answers are on their way.
+        api.answer_after("chat.postMessage", POST_LATENCY)
         first = started(replica(tmp_path / "first", api, port, **database), port)
         with ThreadPoolExecutor(SENDERS) as senders:
             for payload in payloads:
@@ -133,6 +136,7 @@ def test_two_replicas_on_postgres_answer_once_through_retries_and_a_kill(
     lock = threading.Lock()
 
     with FakeSlackWebAPI() as api, RoundRobinProxy([f"127.0.0.1:{p}" for p in ports]) as balancer:
+        api.answer_after("chat.postMessage", POST_LATENCY)
         url = f"{balancer.url}/slack/events"
         replicas = [
             started(replica(tmp_path / f"replica{n}", api, port, **database), port)

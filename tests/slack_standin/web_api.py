@@ -78,6 +78,7 @@ class FakeSlackWebAPI:
         self._changed = threading.Condition()
         self._failures: dict[str, deque[_Failure]] = {}
         self._responders: dict[str, Responder] = {}
+        self._latency: dict[str, float] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         # What apps.connections.open hands out; set by the socket_mode_server fixture.
@@ -179,6 +180,7 @@ class FakeSlackWebAPI:
             self._calls.clear()
             self._failures.clear()
             self._responders.clear()
+            self._latency.clear()
 
     # --- shaping answers -------------------------------------------------------------------------
 
@@ -215,6 +217,12 @@ class FakeSlackWebAPI:
                 fixed = response
                 self._responders[method] = lambda _call: fixed
 
+    def answer_after(self, method: str, seconds: float) -> None:
+        """Take `seconds` over every call to `method` before answering (and recording) it, as Slack's own
+        latency does; 0 restores the default. The call is visible to `calls` only once answered."""
+        with self._changed:
+            self._latency[method] = seconds
+
     # --- request handling (server threads) -------------------------------------------------------
 
     def _answer(self, path: str, params: dict[str, Any], headers: dict[str, str], raw: bytes) -> _Answer:
@@ -231,6 +239,9 @@ class FakeSlackWebAPI:
             queue = self._failures.get(method)
             failure = queue.popleft() if queue else None
             responder = self._responders.get(method)
+            latency = self._latency.get(method, 0.0)
+        if latency > 0:
+            time.sleep(latency)
         call = ApiCall(method, params, headers, time.time(), 200, raw)
         if failure is not None:
             answer = _Answer(failure.status, {"ok": False, "error": failure.error}, failure.retry_after)
