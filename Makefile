@@ -46,6 +46,13 @@ eval: $(STAMP)
 	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting riverside-registered-nurse eval/round1/nurse.yaml
 	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting northstar-warehouse-associate eval/round1/warehouse.yaml
 	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting bloomfield-marketing-intern eval/round1/intern.yaml
+	for set in rambling typos quotes-pinterest; do \
+		$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting pinterest-backend-engineer \
+			eval/round2/$$set.yaml || exit 1; done
+	$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting brightsmile-dental-assistant eval/round2/dental.yaml
+	$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting harbor-line-cook eval/round2/cook.yaml
+	$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting oakline-shift-supervisor \
+		eval/round2/quotes-supervisor.yaml
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

@@ -270,7 +270,8 @@ def split_passages(markdown: str) -> list[Passage]:
 _LABEL = re.compile(r"^([A-Z][\w'&/-]*(?: [\w'&/-]+){0,3}):\s+\S")
 # Bullets people type or paste (dots, squares, arrows, triangles, ticks), opening a line before a space.
 _BULLET_MARKS = "\u2022\u00b7\u25aa\u25cf\u2023\u2043\u2192\u25ba\u25b8\u25b6\u25e6\u27a2\u2713\u2714"
-_BULLET = re.compile(rf"^(\s*)[{_BULLET_MARKS}]\s+")
+# An indented ">" is a bullet in pasted text (a Markdown quote starts at the margin).
+_BULLET = re.compile(rf"^(\s*)(?:[{_BULLET_MARKS}]|(?<=\s)>)\s+")
 _CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 &/,'()-]{1,60}$")
 
 
@@ -340,7 +341,7 @@ def _one(text: str, start: int, end: int, first_line: int) -> Iterable[tuple[str
 
 
 def _is_title_line(source: list[str], number: int) -> bool:
-    """A short line with no closing punctuation, first or after a blank line, with text right under it:
+    """A short line with no closing punctuation, first or after a blank line, with text under it:
     a plain-text heading without a colon ("Pay", "What you need", "How to apply"). The line under it would
     otherwise run on from the heading as one sentence ("Pay $19 to $23 per hour…")."""
     line = source[number].strip()
@@ -348,7 +349,9 @@ def _is_title_line(source: list[str], number: int) -> bool:
         return False
     if number and source[number - 1].strip():
         return False
-    return number + 1 < len(source) and bool(source[number + 1].strip())
+    below = [other.strip() for other in source[number + 1 : number + 3]]
+    # Text right under it; or, past the first line (a title), one blank line and then text.
+    return bool(below and below[0]) or (number > 0 and len(below) == 2 and not below[0] and bool(below[1]))
 
 
 def _is_heading_line(text: str) -> bool:

@@ -7,6 +7,8 @@ have a ceiling.
 
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
+Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
+shift supervisor posting (eval/round2/knowledge).
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ from tests.environment import run_cli
 pytestmark = pytest.mark.e2e
 
 SEED = "pinterest-backend-engineer"
-ROUND1 = ROOT / "eval" / "round1"
-ROUND1_POSTINGS = {
-    "nurse": "riverside-registered-nurse",
-    "warehouse": "northstar-warehouse-associate",
-    "intern": "bloomfield-marketing-intern",
+# The posting each non-seed set of a round asks about, in the round's knowledge directory.
+POSTINGS = {
+    "round1/nurse": "riverside-registered-nurse",
+    "round1/warehouse": "northstar-warehouse-associate",
+    "round1/intern": "bloomfield-marketing-intern",
+    "round2/dental": "brightsmile-dental-assistant",
+    "round2/cook": "harbor-line-cook",
+    "round2/quotes-supervisor": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -45,10 +50,24 @@ FLOORS: dict[str, dict[str, float]] = {
     "round1/nurse": {"in_scope_accuracy": 0.82, "oos_recall": 1.0},
     "round1/warehouse": {"in_scope_accuracy": 0.86, "oos_recall": 1.0},
     "round1/intern": {"in_scope_accuracy": 0.89, "oos_recall": 1.0},
+    "round2/rambling": {"in_scope_accuracy": 0.86, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round2/typos": {"in_scope_accuracy": 0.88, "oos_recall": 0.6, "multi_fully_answered": 1.0},
+    "round2/dental": {"in_scope_accuracy": 0.71, "oos_recall": 0.8},
+    "round2/cook": {"in_scope_accuracy": 0.57, "oos_recall": 1.0},
+    "round2/quotes-pinterest": {"answered_from_text": 0.57, "silent_kept_silent": 0.8},
+    "round2/quotes-supervisor": {"answered_from_text": 0.56, "silent_kept_silent": 0.8},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
-WRONG_ANSWERS = {"holdout-questions": 2, "round1/nonnative": 1}
+# Round 2's are in docs/benchmarks.md: an answer to the wrong one of two questions in a long message, and
+# parking answered from benefits that list it.
+WRONG_ANSWERS = {
+    "holdout-questions": 2,
+    "round1/nonnative": 1,
+    "round2/rambling": 3,
+    "round2/typos": 2,
+    "round2/dental": 3,
+}
 
 
 @pytest.mark.parametrize(
@@ -62,7 +81,7 @@ def test_accuracy_floor(name: str, figure: str, floor: float) -> None:
     )
 
 
-@pytest.mark.parametrize("name", [name for name in FLOORS if not name.startswith("quotes-")])
+@pytest.mark.parametrize("name", [name for name in FLOORS if "quotes-" not in name])
 def test_wrong_answers_ceiling(name: str) -> None:
     figures = _figures(name)
     ceiling = WRONG_ANSWERS.get(name, 0)
@@ -78,10 +97,9 @@ def _misses(figures: dict[str, Any]) -> str:
 
 @functools.cache  # one eval process per set, however many figures are checked
 def _figures(name: str) -> dict[str, Any]:
-    if name.startswith("round1/"):
-        voice = name.removeprefix("round1/")
-        knowledge: Path = ROUND1 / "knowledge"
-        options: list[str | Path] = ["--posting", ROUND1_POSTINGS.get(voice, SEED), ROUND1 / f"{voice}.yaml"]
+    if name.startswith("round"):
+        knowledge: Path = ROOT / "eval" / name.split("/")[0] / "knowledge"
+        options: list[str | Path] = ["--posting", POSTINGS.get(name, SEED), ROOT / "eval" / f"{name}.yaml"]
     else:
         knowledge, options = KNOWLEDGE, [ROOT / "eval" / f"{name}.yaml"]
     result = run_cli("eval", "--knowledge", knowledge, "--json", *options)

@@ -114,6 +114,19 @@ def test_arrow_bullets_and_headings_without_a_colon_in_plain_text() -> None:
     ]
 
 
+def test_indented_quote_marks_are_bullets_and_a_heading_may_stand_over_a_blank_line() -> None:
+    # Pasted from a word processor: "  >" items, and a heading with a blank line between it and its text.
+    text = "Dental Assistant\n\nWhat we offer\n\n  > Paid holidays\n  > Free cleanings\n"
+    found = [(p.line, p.text, p.heading, p.kind) for p in split_passages(text)]
+    assert found == [
+        (1, "Dental Assistant", "", "other"),
+        (5, "Paid holidays", "What we offer", "offer"),
+        (6, "Free cleanings", "What we offer", "offer"),
+    ]
+    # At the margin, ">" stays a Markdown quote: its text, not a list item.
+    assert [p.text for p in split_passages("About us\n> We cook every night.\n")] == ["We cook every night."]
+
+
 def test_a_short_line_inside_a_paragraph_is_no_heading() -> None:
     text = "About us\nWe cook.\nEvery night\nwe serve 300 guests.\n"
     found = [(p.line, p.text, p.heading) for p in split_passages(text)]
