@@ -175,6 +175,19 @@ def test_mappings_nested_990_deep_are_refused_not_a_recursion_error(tmp_path: Pa
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize("anchor", ["", "summary: &s R&D\n"])
+def test_nesting_is_refused_at_the_same_line_with_or_without_an_anchor_in_the_file(
+    tmp_path: Path, anchor: str
+) -> None:
+    # A file with no `&` skips the alias walk; its depth is checked as its lines are recorded.
+    deep = "facts:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(70)) + "  " * 71 + "x: 1\n"
+    directory = knowledge(tmp_path, posting=MINIMAL_POSTING + anchor + deep)
+    first_deep_line = MINIMAL_POSTING.count("\n") + anchor.count("\n") + 64
+    lines = check_refuses(directory, f"acme-dev.yaml:{first_deep_line}: nested more than 64 levels deep")
+    assert len(lines) == 1, lines
+
+
+@pytest.mark.e2e
 def test_a_template_nesting_1000_ifs_is_refused(tmp_path: Path) -> None:
     answer = "{if known relocation}" * 1000 + "x" + "{end}" * 1000
     intents = MINIMAL_INTENTS + f"  - id: deep\n    examples: [deep]\n    answer: '{answer}'\n"

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from bot.knowledge import checks
 from bot.knowledge.checks import fact_group_keys, fact_path_exists
 from bot.knowledge.error_wording import describe, kind
+from bot.knowledge.gc_pause import gc_paused
 from bot.knowledge.model import CompiledIntent, IntentTable, Knowledge, PostingKnowledge
 from bot.knowledge.posting_text import PostingTextError, orphan_problem, read_posting_text, text_files
 from bot.knowledge.schema import Intent, IntentsFile, Messages, Posting
@@ -118,6 +119,11 @@ def load_parts(directory: Path, before_read: Callable[[Path], None] | None = Non
 
     `before_read` hears of each file just before it is read (live reload notes its version then).
     """
+    with gc_paused():
+        return _load_parts(directory, before_read)
+
+
+def _load_parts(directory: Path, before_read: Callable[[Path], None] | None) -> Loaded:
     intents_path = directory / INTENTS_FILE
     if not directory.is_dir():
         raise KnowledgeError([Problem(directory, 1, "knowledge directory not found")])

@@ -88,12 +88,15 @@ def load_yaml(path: Path) -> YamlDocument:
         node = loader.get_single_node()
         if node is None:
             return YamlDocument(path, None)
-        _check_shape(node, path)
+        # Without an anchor (`&`) no value can be an alias, so only depth can be wrong, and the walk that
+        # records lines checks it; the full shape check costs more than parsing a posting.
+        if "&" in text:
+            _check_shape(node, path)
         # Indexed before construction: constructing a merge key (`<<: *x`) rewrites the node's keys.
         doc = YamlDocument(path, None)
         doc.lines[()] = node.start_mark.line + 1
         problems: list[Problem] = []
-        _index(node, (), doc.lines, path, problems, set())
+        _index(node, (), doc.lines, path, problems, set(), 1)
         doc.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -189,12 +192,18 @@ def _index(
     path: Path,
     problems: list[Problem],
     seen_nodes: set[int],
+    depth: int,
 ) -> None:
-    """Record the line of every key and item; report duplicate keys. A node reached again through an alias
-    is not walked again: its lines are where it is written."""
+    """Record the line of every key and item; report duplicate keys; refuse nesting past MAX_DEPTH, in the
+    same order as `_check_shape`. A node reached again through an alias is not walked again: its lines
+    are where it is written."""
     if id(node) in seen_nodes:
         return
     seen_nodes.add(id(node))
+    if depth > MAX_DEPTH:
+        raise YamlError(
+            [Problem(path, node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")]
+        )
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -204,9 +213,13 @@ def _index(
                 # PyYAML silently keeps the last of two equal keys; a recruiter would lose an edit.
                 problems.append(Problem(path, line, f"duplicate key {shown(key)}"))
             seen.add(key)
+            if depth >= MAX_DEPTH:  # the key is a level below its mapping, like the value
+                raise YamlError([Problem(path, line, f"nested more than {MAX_DEPTH} levels deep")])
+            if not isinstance(key_node, yaml.ScalarNode):  # a key such as `? [a, b]`: only its depth counts
+                _index(key_node, (*loc, "?"), {}, path, [], seen_nodes, depth + 1)
             lines[(*loc, key)] = line
-            _index(value_node, (*loc, key), lines, path, problems, seen_nodes)
+            _index(value_node, (*loc, key), lines, path, problems, seen_nodes, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             lines[(*loc, i)] = item.start_mark.line + 1
-            _index(item, (*loc, i), lines, path, problems, seen_nodes)
+            _index(item, (*loc, i), lines, path, problems, seen_nodes, depth + 1)
