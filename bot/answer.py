@@ -36,6 +36,12 @@ _SPLIT = re.compile(
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_JOINING = re.compile(r"\b(?:and|n|also|plus|as well as)\b|[+&]", re.IGNORECASE)  # in a cut of _SPLIT
+_QUESTION_OPENING = re.compile(
+    r"^(?:what\w*|how\w*|when|where|which|who|whom|whose|why|is|are|am|was|were|do|does|did|can|could|will"
+    r"|would|should|shall|may|might|must|have|has|any|i|i'm|im|tell|please)\b",
+    re.IGNORECASE,
+)
 # A statement about the asker ("I've been freelancing…", "My partner…", "We're expecting…") that ends in a
 # full stop; unless it is a request in a statement's clothes ("I'd like to know…", "I'd be grateful…").
 _CONTEXT = re.compile(
@@ -138,14 +144,26 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
     posting = knowledge.posting(posting_id)
     text = text[: knowledge.settings.max_question_chars]
     whole = _decide(knowledge, posting, text)
-    pieces = [_decide(knowledge, posting, piece) for piece in _clauses(text)]
+    clauses = _clauses(text)
+    pieces = [_decide(knowledge, posting, clause.text) for clause in clauses]
     answered = _distinct([d.top for d in pieces if d.outcome == "answered"], posting)
     # The clauses win when each is a better match than the whole message (a real second question), or
     # when the whole isn't answered at all ("thanks! one more thing, is relocation covered?": the small
     # talk drags the whole below the threshold, while the question in it stands on its own). A single
-    # question that merely contains "and" or a comma matches best whole.
+    # question that merely contains "and" or a comma matches best whole. One clause alone answers for a
+    # message only when it is a question: not the tail of one cut at "and" ("must I wear a suit | and tie
+    # in the office?"), nor a greeting beside a question the bot can't answer ("hey! is there a dress code?").
     several = len(answered) >= 2 and min(c.score for c in answered) >= whole.top.score
-    if answered and (several or whole.outcome != "answered"):
+    asks = "?" in text  # then small talk is an aside, not what the message asks
+    standalone = {
+        d.top.intent
+        for d, clause in zip(pieces, clauses, strict=True)
+        if d.outcome == "answered"
+        and not clause.tail
+        and not (asks and posting.intents[d.top.intent].smalltalk)
+    }
+    alone = len(answered) == 1 and answered[0].intent in standalone
+    if answered and (several or (whole.outcome != "answered" and (len(answered) > 1 or alone))):
         parts = [_render(knowledge, posting, c) for c in answered]
         return _answered(knowledge, question, posting, parts, whole.ranking)
     if whole.outcome == "answered":
@@ -257,17 +275,30 @@ def _quoted(question: str, posting: PostingKnowledge, quotes: list[Quote], ranki
     )
 
 
-def _clauses(text: str) -> list[str]:
+@dataclass(frozen=True)
+class _Clause:
+    text: str
+    tail: bool  # cut off after a joining word, and not opening as a question does ("and tie in the office")
+
+
+def _clauses(text: str) -> list[_Clause]:
     sentences = _SENTENCE.split(text.strip())
     asked = sentences
     if any(s.rstrip().endswith("?") for s in sentences):
         # Beside a question, a sentence about oneself is context, not a second question: "I just bought a
         # house, so I can't take a step back financially. What's the base salary?" asks one thing.
         asked = [s for s in sentences if not _CONTEXT.match(s) or _REQUEST.search(s)]
-    pieces = [p.strip(" ,.") for s in asked for p in _SPLIT.split(s)]
-    pieces = [p for p in pieces if p and not _SETTING.match(p)]
+    clauses: list[_Clause] = []
+    for sentence in asked:
+        start, joined = 0, False
+        for cut in [*_SPLIT.finditer(sentence), None]:
+            piece = sentence[start : cut.start() if cut else len(sentence)].strip(" ,.")
+            if piece and not _SETTING.match(piece):
+                clauses.append(_Clause(piece, tail=joined and not _QUESTION_OPENING.match(piece)))
+            if cut is not None:
+                start, joined = cut.end(), bool(_JOINING.search(cut.group()))
     # One clause is the whole message again, unless the context around it was set aside.
-    return pieces if len(pieces) > 1 or len(asked) < len(sentences) else []
+    return clauses if len(clauses) > 1 or len(asked) < len(sentences) else []
 
 
 def _distinct(candidates: list[Candidate], posting: PostingKnowledge) -> list[Candidate]:

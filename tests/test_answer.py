@@ -255,7 +255,30 @@ def test_context_about_the_asker_is_not_a_second_question(
     assert ask(bundled, question).intents == intents
 
 
-@pytest.mark.parametrize(("question", "intent"), [("good morning", "greeting"), ("thank you!", "thanks")])
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The tail of a question cut at "and" is no question of its own: "sit in the office" is no remote
+        # question here, and "tie in the office" none there.
+        "Do engineers wear a shirt and tie in the office?",
+        "can I bring my cat and sit in the office?",
+        # Thanks beside a question the bot can't answer: the question gets the reply, not the thanks.
+        "thanks! is there a company band?",
+    ],
+)
+def test_a_fragment_or_a_greeting_does_not_answer_for_the_message(bundled: Knowledge, question: str) -> None:
+    reply = ask(bundled, question)
+    assert (reply.outcome, reply.intents) == ("out_of_scope", [])
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("good morning", "greeting"),
+        ("thank you!", "thanks"),
+        ("Hi there, hope your week is going well.", "greeting"),
+    ],
+)
 def test_a_greeting_alone_is_answered(bundled: Knowledge, question: str, intent: str) -> None:
     assert ask(bundled, question).intents == [intent]
 
