@@ -56,6 +56,12 @@ _REQUEST = re.compile(
 
 
 # A clause that only says what the message is about ("for this post, …", "as an intern, …") asks nothing.
+# A condition before the question it qualifies ("if I move to another state later, can I keep working
+# remotely?") asks nothing itself.
+_CONDITION = re.compile(
+    r"^(?:if|once|since|because|unless|although|though|assuming|provided|even if|in case|as long as)\b",
+    re.IGNORECASE,
+)
 _SETTING = re.compile(
     r"^(?:for|in|as|at|on|about|regarding|concerning|with)\s+(?:(?:this|the|that|your|an?)\s+)?\w+$",
     re.IGNORECASE,
@@ -289,16 +295,19 @@ def _clauses(text: str) -> list[_Clause]:
         # house, so I can't take a step back financially. What's the base salary?" asks one thing.
         asked = [s for s in sentences if not _CONTEXT.match(s) or _REQUEST.search(s)]
     clauses: list[_Clause] = []
+    set_aside = len(asked) < len(sentences)
     for sentence in asked:
         start, joined = 0, False
         for cut in [*_SPLIT.finditer(sentence), None]:
             piece = sentence[start : cut.start() if cut else len(sentence)].strip(" ,.")
-            if piece and not _SETTING.match(piece):
+            if cut is not None and cut.group().strip() == "," and _CONDITION.match(piece):
+                set_aside = True
+            elif piece and not _SETTING.match(piece):
                 clauses.append(_Clause(piece, tail=joined and not _QUESTION_OPENING.match(piece)))
             if cut is not None:
                 start, joined = cut.end(), bool(_JOINING.search(cut.group()))
-    # One clause is the whole message again, unless the context around it was set aside.
-    return clauses if len(clauses) > 1 or len(asked) < len(sentences) else []
+    # One clause is the whole message again, unless the context or a condition around it was set aside.
+    return clauses if len(clauses) > 1 or set_aside else []
 
 
 def _distinct(candidates: list[Candidate], posting: PostingKnowledge) -> list[Candidate]:
