@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
 from bot.knowledge.loader import CompiledIntent, Knowledge, PostingKnowledge
-from bot.knowledge.schema import Messages
+from bot.knowledge.schema import MatchSettings, Messages
 from bot.knowledge.templates import MissingFact, parse
 from bot.matcher import Candidate
 from bot.passages import Quote
@@ -173,7 +173,7 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
         parts = [_render(knowledge, posting, c) for c in answered]
         return _answered(knowledge, question, posting, parts, whole.ranking)
     if whole.outcome == "answered":
-        part = _precise(posting, text, _render(knowledge, posting, whole.top))
+        part = _precise(knowledge.settings, posting, text, _render(knowledge, posting, whole.top))
         return _answered(knowledge, question, posting, [part], whole.ranking)
     # No prepared answer fits: the posting's own words may.
     quotes = posting.passages.find(text) if posting.passages is not None else []
@@ -243,20 +243,30 @@ def _topic_features(posting: PostingKnowledge, text: str) -> set[str]:
     return set(posting.matcher.features(" ".join(w for w in tokens(text) if w not in common)))
 
 
-def _precise(posting: PostingKnowledge, question: str, part: Part) -> Part:
+def _precise(settings: MatchSettings, posting: PostingKnowledge, question: str, part: Part) -> Part:
     """A long list answer led by the posting sentences that answer the question, the list one click or
     one line away: "will I work with designers?" wants one sentence, not six responsibilities. And an
     answer whose fact the posting's facts lack gives way to the posting's own words when they answer it:
     "do I need warehouse experience?" gets "No experience required", not "the posting doesn't say"."""
     if posting.passages is None or not (part.missing or len(_LIST_LINE.findall(part.text)) >= LIST_ITEMS):
         return part
-    quotes = posting.passages.find(question)
+    # A sentence the matcher reads, nearly surely, as about another intent doesn't stand in for this one's
+    # answer: "where is the job located?" is not answered by "the final salary depends on … location".
+    floor = settings.threshold * settings.lead_threshold
+    quotes = [
+        q for q in posting.passages.find(question) if not _about_another(posting, q, part.intent, floor)
+    ]
     if not quotes:
         return part
     if part.missing:
         return dataclasses.replace(part, text=quoted_text(quotes), lead=quotes, missing=False, handoff=False)
     text = f"{quoted_text(quotes)}\n(Ask for “{part.label.lower()}” to see the whole list.)"
     return dataclasses.replace(part, text=text, lead=quotes, full=part.text)
+
+
+def _about_another(posting: PostingKnowledge, quote: Quote, intent: str, floor: float) -> bool:
+    top = posting.matcher.rank(quote.text, limit=1)[0]
+    return top.intent != intent and top.score >= floor
 
 
 def quoted_text(quotes: list[Quote]) -> str:

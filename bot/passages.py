@@ -125,6 +125,9 @@ _FUNCTION_TEXT = """
     not no like basically actually really exactly just
 """
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+# Nouns that only say "something" ("which areas", "what kind"): no part of the thing asked about.
+_VAGUE_TEXT = "kind kinds sort sorts type types area areas thing things stuff part parts"
+_VAGUE_NOUNS = frozenset(_VAGUE_TEXT.split())
 # Requests for the bot to do something ("write me a poem", "order me a pizza", "how do I build a REST API")
 # are not questions about the posting, whatever words they share with it.
 _TASK = re.compile(
@@ -168,6 +171,11 @@ _THING_ASKED = (
     ),
     re.compile(
         r"\bhow (?:does|do) (?:(?:the|your|a) )?(?P<thing>[\w ]+?) (?:work|works|look|looks|happen)\b"
+    ),
+    # "Which office would I be in?", "how many vacation days do I get?"
+    re.compile(
+        r"\b(?:which|how many|how much) (?P<thing>[\w ]+?) (?:would|will|do|does|did|is|are|am|can|should"
+        r"|per|each|a|an)\b"
     ),
 )
 # Two words joined by "or" with no comma before it: a choice between two things, not two clauses.
@@ -494,7 +502,7 @@ class PassageIndex:
         for pattern in _THING_ASKED:
             for match in pattern.finditer(text):
                 for word in match.group("thing").split():
-                    if word in _FUNCTION_WORDS:
+                    if word in _FUNCTION_WORDS or word in _VAGUE_NOUNS:
                         continue
                     literal = stem(word)
                     if literal not in literals:  # a word of asking, here the thing itself: "meaning"

@@ -181,6 +181,8 @@ def test_a_question_the_posting_answers_gets_the_sentence(
         "can you plan a trip for me to explore possibilities",
         "who won the game last night",  # one rare shared word ("lasting") is a coincidence
         "what's the meaning of life",
+        "which office is the team based in?",  # "based" is in "US based applicants": the office is asked
+        "how many sick days would I get a year?",  # "2+ years" of experience is no number of days off
     ],
 )
 def test_a_shared_word_is_not_an_answer(bundled: Knowledge, question: str) -> None:
@@ -227,6 +229,16 @@ def test_absent_facts_keep_the_posting_doesnt_say_reply(bundled: Knowledge) -> N
     assert reply.outcome == "answered" and reply.parts[0].missing
     assert reply.quotes == []
     assert "equity" not in reply.text.split("\n\n")[-1]  # the offer, not a quote
+    assert reply.offer is not None
+
+
+def test_a_sentence_about_another_intent_does_not_stand_in_for_a_missing_fact(bundled: Knowledge) -> None:
+    # The posting names no office; "location" is in the sentence on what the salary depends on, which the
+    # passages alone would quote.
+    question = "where is this role located?"
+    assert quoted_lines(bundled, question) == [31]
+    reply = answer(bundled, question)
+    assert (reply.intents, reply.parts[0].missing, reply.quotes) == (["location"], True, [])
     assert reply.offer is not None
 
 
