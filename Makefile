@@ -46,7 +46,7 @@ eval: $(STAMP)
 	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting riverside-registered-nurse eval/round1/nurse.yaml
 	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting northstar-warehouse-associate eval/round1/warehouse.yaml
 	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting bloomfield-marketing-intern eval/round1/intern.yaml
-	for set in rambling typos quotes-pinterest; do \
+	for set in rambling typos casual esl quotes-pinterest; do \
 		$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting pinterest-backend-engineer \
 			eval/round2/$$set.yaml || exit 1; done
 	$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting brightsmile-dental-assistant eval/round2/dental.yaml

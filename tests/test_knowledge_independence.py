@@ -4,9 +4,9 @@ The development set is read while tuning, so copying from it would only hide the
 unseen set of the same kind judges it. (eval/holdout-questions.yaml was written without sight of the
 examples, so its overlaps with them are natural phrasing, not copies.)
 
-Round 1 (eval/round1/) was read after it was measured, so it is held to the same rule; the few short
-phrasings its writers shared with examples that were already there ("good afternoon", "salary range") are
-natural overlaps, listed below, and no example may join them.
+The rounds (eval/round1/, eval/round2/) were read after they were measured, so they are held to the same
+rule; the few short phrasings their writers shared with examples that were already there ("good
+afternoon", "salary range") are natural overlaps, listed below, and no example may join them.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from tests.conftest import KNOWLEDGE, ROOT, SHARED, require_shared
 NEAR_COPY = 90  # rapidfuzz ratio at or above which an example counts as a copy
 
 LABELLED_SETS = [SHARED / "eval" / "posting-questions-dev.yaml"]
-ROUND1_SETS = sorted((ROOT / "eval" / "round1").glob("*.yaml"))
-# Examples written before round 1 that a round-1 writer, who never saw them, happened to phrase alike.
-ROUND1_NATURAL_OVERLAPS = {
+ROUND_SETS = sorted((ROOT / "eval").glob("round*/*.yaml"))
+# Examples written before a round that its writers, who never saw them, happened to phrase alike.
+NATURAL_OVERLAPS = {
     "good afternoon",
     "hey there",
     "how many days a week in the office",
@@ -39,6 +39,16 @@ ROUND1_NATURAL_OVERLAPS = {
     "yo",
     "thx",
     "ty",
+    # round 2
+    "what do i need to have to be considered",
+    "what is the pay like",
+    "what is the company like",
+    "hey",
+    "what is the address",
+    "is there a sign on bonus",
+    "do i need a degree",
+    "do you sponsor h1b",
+    "how do i apply",
 }
 
 
@@ -60,17 +70,17 @@ def test_no_example_copies_a_labelled_question(labelled: Path) -> None:
     assert copies == [], f"examples copying {labelled.name}: {copies}"
 
 
-@pytest.mark.parametrize("labelled", ROUND1_SETS, ids=lambda p: p.name)
-def test_no_example_copies_a_round1_question(labelled: Path) -> None:
+@pytest.mark.parametrize("labelled", ROUND_SETS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_example_copies_a_round_question(labelled: Path) -> None:
     questions = {normalize(case["question"]) for case in yaml.safe_load(labelled.read_text(encoding="utf-8"))}
     copies = [
         (intent, example, question)
         for intent, example in _examples()
         for question in questions
         if fuzz.ratio(normalize(example), question) >= NEAR_COPY
-        and normalize(example) not in ROUND1_NATURAL_OVERLAPS
+        and normalize(example) not in NATURAL_OVERLAPS
     ]
-    assert copies == [], f"examples copying round 1's {labelled.name}: {copies}"
+    assert copies == [], f"examples copying {labelled.parent.name}/{labelled.name}: {copies}"
 
 
 def test_a_missing_shared_set_skips_locally_but_fails_under_ci(
