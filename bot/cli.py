@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 EXIT_PROBLEMS = 1  # the input (knowledge, cases) has problems
 EXIT_USAGE = 2  # the command can't run as asked
 
-MAX_WARNINGS = 100  # near-duplicate warnings `check` prints; thousands would bury the first ones
+MAX_WARNINGS = 100  # warnings `check` prints; thousands would bury the first ones
 _K = TypeVar("_K")  # what the knowledge is loaded as: a Knowledge, or a LiveKnowledge that reloads
 
 
@@ -276,7 +276,7 @@ def _print_reply(knowledge: Knowledge, question: str, posting_id: str, as_json: 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
     directory = _knowledge_dir(args, settings)
     try:
-        knowledge = load_knowledge(directory, near_duplicates=True)
+        knowledge = load_knowledge(directory, warnings=True)
     except KnowledgeError as exc:
         _print_problems(exc.problems, sys.stdout)
         return EXIT_PROBLEMS
@@ -284,7 +284,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{warning} (warning)")
     if len(knowledge.warnings) > MAX_WARNINGS:
         more = len(knowledge.warnings) - MAX_WARNINGS
-        print(f"… and {more} more near-duplicate warning(s): reword the ones above and check again")
+        print(f"… and {more} more warning(s): fix the ones above and check again")
     postings = posting_list(knowledge.postings)
     print(f"ok: {directory} — {len(knowledge.postings)} posting(s): {postings}")
     return 0

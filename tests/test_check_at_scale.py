@@ -72,7 +72,7 @@ def test_the_near_duplicate_scan_is_bounded(tmp_path: Path, monkeypatch: pytest.
     # Ranking every example against every other grows with their square; past a bound `check` ranks an even
     # sample and says so (MAX_SCANNED is 15,000 — lowered here so the test stays quick).
     directory = overlapping_intents(tmp_path / "kb")
-    everything = load_knowledge(directory, near_duplicates=True).warnings
+    everything = load_knowledge(directory, warnings=True).warnings
     ranked: list[str] = []
     original = Matcher._query
 
@@ -82,7 +82,7 @@ def test_the_near_duplicate_scan_is_bounded(tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setattr(loader, "MAX_SCANNED", 500)
     monkeypatch.setattr(Matcher, "_query", counting)
-    sampled = load_knowledge(directory, near_duplicates=True).warnings
+    sampled = load_knowledge(directory, warnings=True).warnings
     assert len(ranked) <= 500
     assert sampled[0].message.startswith("near-duplicates: checked every 4th of 2,000 examples")
     assert set(sampled[1:]) < set(everything)

@@ -43,7 +43,7 @@ def _load(tmp_path: Path, posting: bytes | None = None, intents: bytes | None = 
         posting if posting is not None else MINIMAL_POSTING.encode()
     )
     try:
-        return load_knowledge(tmp_path, near_duplicates=True)
+        return load_knowledge(tmp_path, warnings=True)
     except KnowledgeError as exc:
         assert exc.problems
         for problem in exc.problems:

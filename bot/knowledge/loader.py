@@ -22,7 +22,7 @@ from bot.knowledge.model import CompiledIntent, IntentTable, Knowledge, PostingK
 from bot.knowledge.posting_text import PostingTextError, orphan_problem, read_posting_text, text_files
 from bot.knowledge.schema import Intent, IntentsFile, Messages, Posting
 from bot.knowledge.templates import Template, TemplateError, parse
-from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, load_yaml
+from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, comment_cuts, load_yaml
 from bot.matcher import Matcher, Phrase, build_synonyms
 from bot.related_words import related_words_problems
 
@@ -86,15 +86,19 @@ def _refusal(path: Path) -> str | None:
     return None
 
 
-def load_knowledge(directory: Path | str, *, near_duplicates: bool = False) -> Knowledge:
+def load_knowledge(directory: Path | str, *, warnings: bool = False) -> Knowledge:
     """Load and validate a knowledge directory; raises KnowledgeError listing every problem.
 
-    With `near_duplicates`, `warnings` also lists examples that match another intent better than their own
-    (each example is scored against all the others, so it is for `check`, not for every load).
+    With `warnings`, `Knowledge.warnings` lists what is valid but most likely not meant: values a comment
+    cuts short, and examples that match another intent better than their own (each example is scored
+    against all the others, so it is for `check`, not for every load).
     """
     loaded = load_parts(Path(directory))
-    warnings = loaded.shared.near_duplicates(loaded.postings) if near_duplicates else []
-    return loaded.knowledge(tuple(warnings))
+    if not warnings:
+        return loaded.knowledge()
+    documents = [loaded.shared.doc, *(doc for doc, _ in loaded.postings)]
+    found = [problem for doc in documents for problem in comment_cuts(doc.path)]
+    return loaded.knowledge((*found, *loaded.shared.near_duplicates(loaded.postings)))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,35 @@ def load_yaml(path: Path) -> YamlDocument:
     if problems:
         raise YamlError(problems, doc)
     return doc
+
+
+def comment_cuts(path: Path) -> list[Problem]:
+    """Plain values that a comment cuts short: " #" starts a YAML comment even mid-value, so
+    `detail: Store #118, Westgate Commons` reads as "Store". A comment opening without a space ("#118") is
+    most likely such a value; one opening with a space ("# why") is left alone."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        if not _COMMENT_CUT.search(text):  # most files: no need to scan
+            return []
+        tokens = list(yaml.scan(text, Loader=_SafeLoader))
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return []  # unreadable or not YAML: loading says so, with its line
+    lines = text.splitlines()
+    problems = []
+    for token in tokens:
+        if isinstance(token, yaml.ScalarToken) and token.plain and token.end_mark.line < len(lines):
+            rest = lines[token.end_mark.line][token.end_mark.column :]
+            if _COMMENT_CUT.match(rest):
+                written = shown(token.value + rest.rstrip())
+                message = (
+                    f"{written} reads as {shown(token.value)}: text after ' #' is a YAML comment; "
+                    "put the whole value in quotes to keep it"
+                )
+                problems.append(Problem(path, token.end_mark.line + 1, message))
+    return problems
+
+
+_COMMENT_CUT = re.compile(r"\s+#[^\s#!]")
 
 
 # libyaml's parser when PyYAML has it (5x faster on a 15,000-example intents.yaml); same safe constructor.
