@@ -107,6 +107,7 @@ def test_typos(bundled: Knowledge, question: str, intent: str) -> None:
         ("any relo", "relocation"),
         ("pto", "benefits"),
         ("how much pto", "benefits"),
+        ("do I need to be a US citizen?", "visa"),
     ],
 )
 def test_synonyms(bundled: Knowledge, question: str, intent: str) -> None:
