@@ -24,6 +24,7 @@ Outcome = Literal["answered", "quoted", "did_you_mean", "out_of_scope"]
 RecordedOutcome = Literal[Outcome, "handed_off"]
 RECORDED_OUTCOMES: tuple[RecordedOutcome, ...] = get_args(RecordedOutcome)
 
+AGREEING_QUOTE = 0.5  # a quote this close to the question can confirm a near miss's intent (_agree)
 LIST_ITEMS = 4  # an answer with this many list lines is long: a quote that answers precisely leads it
 _LIST_LINE = re.compile(r"^\s*(?:[•*-]|\d+[.)])\s", re.MULTILINE)
 
@@ -177,6 +178,9 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
         return _answered(knowledge, question, posting, [part], whole.ranking)
     # No prepared answer fits: the posting's own words may.
     quotes = posting.passages.find(text) if posting.passages is not None else []
+    if quotes and _agree(knowledge.settings, posting, whole, quotes):
+        part = _precise(knowledge.settings, posting, text, _render(knowledge, posting, whole.top))
+        return _answered(knowledge, question, posting, [part], whole.ranking)
     if quotes:
         return _quoted(question, posting, quotes, whole.ranking)
     if whole.outcome == "did_you_mean":
@@ -262,6 +266,19 @@ def _precise(settings: MatchSettings, posting: PostingKnowledge, question: str, 
         return dataclasses.replace(part, text=quoted_text(quotes), lead=quotes, missing=False, handoff=False)
     text = f"{quoted_text(quotes)}\n(Ask for “{part.label.lower()}” to see the whole list.)"
     return dataclasses.replace(part, text=text, lead=quotes, full=part.text)
+
+
+def _agree(settings: MatchSettings, posting: PostingKnowledge, whole: _Decision, quotes: list[Quote]) -> bool:
+    """A near miss whose intent the sentence that answers the question is about, as the matcher reads it:
+    two readings agree, so the prepared answer is meant ("what kind of works I will do in daily basis?" is
+    just under the threshold for the duties, and so is the duty it would quote)."""
+    top = whole.top
+    if whole.outcome == "answered" or top.score < settings.ask_back * settings.threshold:
+        return False
+    if posting.intents[top.intent].smalltalk:
+        return False
+    close = [q for q in quotes if q.score >= AGREEING_QUOTE]
+    return any(posting.matcher.rank(q.text, limit=1)[0].intent == top.intent for q in close)
 
 
 def _about_another(posting: PostingKnowledge, quote: Quote, intent: str, floor: float) -> bool:

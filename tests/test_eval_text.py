@@ -14,7 +14,7 @@ from tests.environment import run_cli
 from tests.fixtures.kb import line_of
 
 CASES = """\
-- {question: "is A/B testing common there?", answer: ["a/b testing"]}
+- {question: "how many users does Pinterest have?", answer: ["millions of users"]}
 - {question: "what's the salary?", answer: "118,938"}
 - {question: "how do you feel about poetry?", answer: ["poetry"]}
 - {question: "is there an on-call rotation?", answer: silent}

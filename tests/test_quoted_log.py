@@ -44,7 +44,7 @@ def test_a_log_from_before_quotes_keeps_its_rows(tmp_path: Path) -> None:
     [old] = store.read(0).questions
     assert (old.question, old.outcome, old.quotes) == ("is it remote?", "answered", ())
     knowledge = load_knowledge(KNOWLEDGE)
-    assert store.record_reply(answer(knowledge, "is A/B testing common there?"), "U0A", "dm")
+    assert store.record_reply(answer(knowledge, "how many users does Pinterest have?"), "U0A", "dm")
     assert [q.outcome for q in store.read(0).questions] == ["answered", "quoted"]
     with contextlib.closing(sqlite3.connect(path)) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004"
@@ -55,7 +55,8 @@ def test_the_report_counts_quoted_answers_and_their_feedback_apart(tmp_path: Pat
     knowledge = load_knowledge(KNOWLEDGE)
     database = tmp_path / "log.sqlite3"
     store = Store(database, KEY)
-    for user, question in [("U0A", "is A/B testing common there?"), ("U0B", "do you guys run a/b testing")]:
+    asked = [("U0A", "how many users does Pinterest have?"), ("U0B", "do you guys run a/b testing")]
+    for user, question in asked:
         store.record_reply(answer(knowledge, question), user, "dm")
     store.record_reply(answer(knowledge, "is innovation encouraged?"), "U0C", "dm")
     store.record_reply(answer(knowledge, "what's the salary?"), "U0C", "dm")
@@ -74,7 +75,7 @@ def test_the_report_counts_quoted_answers_and_their_feedback_apart(tmp_path: Pat
         "posting": POSTING,
         "line": 14,
         "count": 2,
-        "examples": ["is A/B testing common there?", "do you guys run a/b testing"],
+        "examples": ["how many users does Pinterest have?", "do you guys run a/b testing"],
         "up": 1,
         "down": 1,
     }
@@ -83,4 +84,4 @@ def test_the_report_counts_quoted_answers_and_their_feedback_apart(tmp_path: Pat
 
     text = run_cli("report", "--knowledge", KNOWLEDGE, "--database", database).stdout
     assert "Answered from the posting's text" in text
-    assert f'{POSTING}  line 14: 2x, 1 / 1  e.g. "is A/B testing common there?"' in text
+    assert f'{POSTING}  line 14: 2x, 1 / 1  e.g. "how many users does Pinterest have?"' in text

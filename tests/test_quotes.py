@@ -242,6 +242,16 @@ def test_a_sentence_about_another_intent_does_not_stand_in_for_a_missing_fact(bu
     assert reply.offer is not None
 
 
+def test_a_near_miss_and_the_sentence_it_would_quote_agree_on_the_intent(bundled: Knowledge) -> None:
+    # Just under the threshold for relocation, and the sentence that answers it is about relocation too:
+    # the prepared answer, not the bare quote.
+    question = "will relocation be given for this opening?"
+    assert quoted_lines(bundled, question) == [30]
+    reply = answer(bundled, question)
+    assert reply.confidence < bundled.settings.threshold
+    assert (reply.outcome, reply.intents) == ("answered", ["relocation"])
+
+
 def test_a_long_list_answer_leads_with_the_item_asked_about(bundled: Knowledge) -> None:
     reply = answer(bundled, "will I work with designers?")
     assert reply.intents == ["responsibilities"]
@@ -289,7 +299,7 @@ def test_ask_json_carries_the_quotes() -> None:
         KNOWLEDGE,
         "--json",
         "-",
-        stdin="is A/B testing common there?\nwhat's the salary?\n",
+        stdin="how many users does Pinterest have?\nwhat's the salary?\n",
     )
     assert result.returncode == 0, result.stderr
     quoted, answered = (json.loads(line) for line in result.stdout.splitlines())

@@ -86,7 +86,7 @@ def quotes_in(call: ApiCall) -> list[str]:
 
 def test_a_quoted_answer_is_a_quote_block_with_feedback_and_the_recruiter(app: App) -> None:
     channel = fresh("D")
-    app.dm("is A/B testing common there?", channel)
+    app.dm("how many users does Pinterest have?", channel)
     [reply] = app.replies(channel)
 
     [quote] = quotes_in(reply)
@@ -105,7 +105,7 @@ def test_a_quoted_answer_is_a_quote_block_with_feedback_and_the_recruiter(app: A
     data = report_when(app, lambda d: any(q["line"] == 14 and q["down"] for q in d["quoted"]))
     assert data["totals"]["outcomes"]["quoted"] >= 1
     [line_14] = [q for q in data["quoted"] if q["line"] == 14]
-    assert line_14["examples"][0] == "is A/B testing common there?"
+    assert line_14["examples"][0] == "how many users does Pinterest have?"
     assert (line_14["up"], line_14["down"]) == (0, 1)
     assert all(f["intent"] != "quote:14" for f in data["feedback"])
 
