@@ -52,12 +52,12 @@ FLOORS: dict[str, dict[str, float]] = {
     "round1/intern": {"in_scope_accuracy": 0.89, "oos_recall": 1.0},
     "round2/rambling": {"in_scope_accuracy": 0.86, "oos_recall": 0.8, "multi_fully_answered": 1.0},
     "round2/typos": {"in_scope_accuracy": 0.88, "oos_recall": 0.6, "multi_fully_answered": 1.0},
-    "round2/casual": {"in_scope_accuracy": 0.71, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round2/casual": {"in_scope_accuracy": 0.77, "oos_recall": 0.8, "multi_fully_answered": 1.0},
     "round2/esl": {"in_scope_accuracy": 0.8, "oos_recall": 1.0, "multi_fully_answered": 1.0},
     "round2/dental": {"in_scope_accuracy": 0.71, "oos_recall": 0.8},
-    "round2/cook": {"in_scope_accuracy": 0.57, "oos_recall": 1.0},
+    "round2/cook": {"in_scope_accuracy": 0.6, "oos_recall": 1.0},
     "round2/quotes-pinterest": {"answered_from_text": 0.57, "silent_kept_silent": 0.9},
-    "round2/quotes-supervisor": {"answered_from_text": 0.56, "silent_kept_silent": 0.86},
+    "round2/quotes-supervisor": {"answered_from_text": 0.64, "silent_kept_silent": 0.86},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
