@@ -151,27 +151,9 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
     posting = knowledge.posting(posting_id)
     text = text[: knowledge.settings.max_question_chars]
     whole = _decide(knowledge, posting, text)
-    clauses = _clauses(text)
-    pieces = [_decide(knowledge, posting, clause.text) for clause in clauses]
-    answered = _distinct([d.top for d in pieces if d.outcome == "answered"], posting)
-    # The clauses win when each is a better match than the whole message (a real second question), or
-    # when the whole isn't answered at all ("thanks! one more thing, is relocation covered?": the small
-    # talk drags the whole below the threshold, while the question in it stands on its own). A single
-    # question that merely contains "and" or a comma matches best whole. One clause alone answers for a
-    # message only when it is a question: not the tail of one cut at "and" ("must I wear a suit | and tie
-    # in the office?"), nor a greeting beside a question the bot can't answer ("hey! is there a dress code?").
-    several = len(answered) >= 2 and min(c.score for c in answered) >= whole.top.score
-    asks = "?" in text  # then small talk is an aside, not what the message asks
-    standalone = {
-        d.top.intent
-        for d, clause in zip(pieces, clauses, strict=True)
-        if d.outcome == "answered"
-        and not clause.tail
-        and not (asks and posting.intents[d.top.intent].smalltalk)
-    }
-    alone = len(answered) == 1 and answered[0].intent in standalone
-    if answered and (several or (whole.outcome != "answered" and (len(answered) > 1 or alone))):
-        parts = [_render(knowledge, posting, c) for c in answered]
+    by_clause = _answered_by_clauses(knowledge, posting, text, whole)
+    if by_clause:
+        parts = [_render(knowledge, posting, c) for c in by_clause]
         return _answered(knowledge, question, posting, parts, whole.ranking)
     if whole.outcome == "answered":
         part = _precise(knowledge.settings, posting, text, _render(knowledge, posting, whole.top))
@@ -196,6 +178,38 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
         confidence=whole.top.score,
         candidates=whole.ranking,
     )
+
+
+def _answered_by_clauses(
+    knowledge: Knowledge, posting: PostingKnowledge, text: str, whole: _Decision
+) -> list[Candidate]:
+    """The intents a message's clauses answer, when they rather than the whole message are answered.
+
+    The clauses win when each is a better match than the whole message (a real second question), or when
+    the whole isn't answered at all ("thanks! one more thing, is relocation covered?": the small talk drags
+    the whole below the threshold, while the question in it stands on its own). A single question that
+    merely contains "and" or a comma matches best whole. One clause alone answers for a message only when it
+    is a question: not the tail of one cut at "and" ("must I wear a suit | and tie in the office?"), nor a
+    greeting beside a question the bot can't answer ("hey! is there a dress code?").
+    """
+    clauses = _clauses(text)
+    pieces = [_decide(knowledge, posting, clause.text) for clause in clauses]
+    answered = _distinct([d.top for d in pieces if d.outcome == "answered"], posting)
+    if len(answered) >= 2 and min(c.score for c in answered) >= whole.top.score:
+        return answered
+    if whole.outcome == "answered":
+        return []
+    if len(answered) != 1:
+        return answered
+    asks = "?" in text  # then small talk is an aside, not what the message asks
+    questions = {
+        d.top.intent
+        for d, clause in zip(pieces, clauses, strict=True)
+        if d.outcome == "answered"
+        and not clause.tail
+        and not (asks and posting.intents[d.top.intent].smalltalk)
+    }
+    return answered if answered[0].intent in questions else []
 
 
 def render_intent(knowledge: Knowledge, posting_id: str | None, intent_id: str) -> Part:
