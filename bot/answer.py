@@ -7,6 +7,7 @@ candidates get. Nothing here knows about Slack.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
@@ -15,7 +16,7 @@ from bot.knowledge.loader import CompiledIntent, Knowledge, PostingKnowledge
 from bot.knowledge.schema import MatchSettings, Messages
 from bot.knowledge.templates import MissingFact, parse
 from bot.matcher import Candidate
-from bot.passages import Quote
+from bot.passages import Quote, literal_words, stem
 from bot.text import FUNCTION_WORDS, tokens
 
 # What a reply did with a question: the one definition; the question log adds a recruiter's handoff.
@@ -157,6 +158,7 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
         return _answered(knowledge, question, posting, parts, whole.ranking)
     if whole.outcome == "answered":
         part = _precise(knowledge.settings, posting, text, _render(knowledge, posting, whole.top))
+        part = _unmentioned(knowledge, posting, text, part)
         return _answered(knowledge, question, posting, [part], whole.ranking)
     # No prepared answer fits: the posting's own words may.
     quotes = posting.passages.find(text) if posting.passages is not None else []
@@ -298,6 +300,37 @@ def _agree(settings: MatchSettings, posting: PostingKnowledge, whole: _Decision,
 def _about_another(posting: PostingKnowledge, quote: Quote, intent: str, floor: float) -> bool:
     top = posting.matcher.rank(quote.text, limit=1)[0]
     return top.intent != intent and top.score >= floor
+
+
+def _unmentioned(knowledge: Knowledge, posting: PostingKnowledge, question: str, part: Part) -> Part:
+    """An answer that doesn't say what was asked says so first: "is there parking?" gets "The posting
+    doesn't mention parking." before the benefits it does list, and the recruiter's offer.
+
+    Only for one kind of the intent's topic, as the knowledge's synonyms say (parking is read as
+    "benefits", a bonus as "salary"), that the posting's text and the answer never name, and that the
+    intent's own examples don't ask about (those are what the answer is for: "is there a 401k match?" and
+    "any perks?" are answered by the benefits, whatever they hold). A word the knowledge doesn't know (a
+    typo, "headcount") or a short form of the topic's name ("exp") is never said to be missing."""
+    if part.missing or part.lead or posting.passages is None:
+        return part
+    thing = posting.passages.unmentioned(question)
+    topic = posting.matcher.features(part.intent)
+    if not thing or not topic:
+        return part
+    # A kind of the topic ("parking" for benefits), not a short form of its name ("exp" for experience).
+    kinds = [w for w in thing if posting.matcher.features(w) == topic and not topic[0].startswith(w[:3])]
+    if not kinds:
+        return part
+    named = set(literal_words(part.text)) | _example_words(posting.intents[part.intent].examples)
+    if any(stem(word) in named for word in thing):
+        return part
+    said = knowledge.messages["unmentioned"].render({**posting.facts, "thing": " ".join(thing)})
+    return dataclasses.replace(part, text=f"{said} {part.text}", missing=True, handoff=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _example_words(examples: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(word for example in examples for word in literal_words(example))
 
 
 def quoted_text(quotes: list[Quote]) -> str:

@@ -412,7 +412,7 @@ class PassageIndex:
         self._resolved: dict[str, tuple[tuple[str, float], ...]] = {}
 
     def _entry(self, p: Passage) -> _Entry:
-        literal = frozenset(_literal(p.text))
+        literal = frozenset(literal_words(p.text))
         canonical = frozenset(_SYNONYM + word for word in self._features(p.text))
         related = frozenset(group for groups in self._lexicon.groups(_words(p.text)) for group in groups)
         lower = p.text.lower()
@@ -480,6 +480,25 @@ class PassageIndex:
             p = self._entries[position].passage
             quotes.append(Quote(p.text, p.line, p.heading, round(score, 4)))
         return sorted(quotes, key=lambda q: q.line)  # in the posting's order, as a candidate would read them
+
+    def unmentioned(self, question: str) -> list[str]:
+        """The words of the thing a question asks about ("is there *free parking*?") when the posting's text
+        has none of them — as written, as a typo or through a related word; [] when it has one, or when the
+        question names no thing."""
+        text = " ".join(tokens(_FILLER_PHRASES.sub(" ", _SLASHED.sub(r"\1\2", question.lower()))))
+        thing = [
+            word
+            for pattern in _THING_ASKED
+            for match in pattern.finditer(text)
+            for word in match.group("thing").split()
+            if word not in _FUNCTION_WORDS and word not in _VAGUE_NOUNS
+        ]
+        groups = self._lexicon.groups(thing)
+        for word, related in zip(thing, groups, strict=True):
+            written = [key for key, _ in self._resolve(word, stem(word)) if not key.startswith(_SYNONYM)]
+            if written or any(group in self._related_idf for group in related):
+                return []
+        return thing
 
     # ---- words ---------------------------------------------------------------------------------------------
 
@@ -626,5 +645,6 @@ def _words(text: str) -> list[str]:
     return tokens(_SLASHED.sub(r"\1\2", text.lower()))
 
 
-def _literal(text: str) -> list[str]:
+def literal_words(text: str) -> list[str]:
+    """`text`'s words as written, stemmed: how quotes compare words."""
     return [stem(word) for word in _words(text)]

@@ -205,6 +205,46 @@ def test_a_missing_fact_gives_way_to_the_postings_own_words(tmp_path: Path) -> N
     assert "doesn't say" in silent.text and silent.offer is not None
 
 
+BENEFITS_INTENTS = """\
+synonyms:
+  benefits: [perks, parking, childcare, 401k, health insurance]
+intents:
+  - id: benefits
+    examples: [what benefits do you offer, any perks, is there a 401k match, what are the benefits]
+    answer: "Benefits listed in the posting: {benefits|list}."
+  - id: salary
+    examples: [what does it pay, how much is the salary]
+    answer: "{salary.min|number}"
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "unmentioned"),
+    [
+        ("is there parking?", "parking"),  # a kind of benefit, in neither the text nor the answer
+        ("do you offer childcare?", "childcare"),
+        ("is there a 401k?", None),  # the benefits are the answer to that, whatever they hold
+        ("any perks?", None),
+        ("is there health insurance?", None),  # the answer names it
+        ("is there parkng?", None),  # a typo is understood, but never said to be missing
+    ],
+)
+def test_a_kind_of_the_topic_the_posting_never_names_is_said_to_be_missing(
+    tmp_path: Path, question: str, unmentioned: str | None
+) -> None:
+    posting = MINIMAL_POSTING + "benefits: [health insurance, paid holidays]\n"
+    base = write_knowledge(tmp_path / "kb", BENEFITS_INTENTS, {"acme-dev.yaml": posting})
+    (base / "postings" / "acme-dev.md").write_text("# Developer\n\nWe offer health insurance.\n")
+    reply = answer(load_knowledge(base), question)
+    assert reply.intents == ["benefits"]
+    assert reply.text.split("\n\n")[0].endswith("health insurance and paid holidays.")
+    if unmentioned is None:
+        assert "mention" not in reply.text and reply.offer is None
+    else:
+        assert reply.text.startswith(f"The posting doesn't mention {unmentioned}. Benefits listed")
+        assert reply.offer is not None and reply.handoff
+
+
 def test_three_questions_in_one_message(bundled: Knowledge) -> None:
     reply = ask(bundled, "do you sponsor visas? also is it hybrid? how many years of experience do I need")
     assert reply.intents == ["visa", "remote", "experience"]

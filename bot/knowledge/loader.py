@@ -397,7 +397,14 @@ def _compile_intents(
             continue
         topic = intent.topic or intent.display_label.lower()
         compiled[intent.id] = CompiledIntent(
-            intent.id, intent.display_label, topic, answer, missing, intent.handoff, intent.smalltalk
+            intent.id,
+            intent.display_label,
+            topic,
+            answer,
+            missing,
+            intent.handoff,
+            intent.smalltalk,
+            tuple(intent.examples),
         )
     return compiled
 
@@ -420,8 +427,10 @@ def _check_valid_intents(doc: YamlDocument, problems: list[Problem]) -> None:
 
 def _compile_messages(messages: Messages, doc: YamlDocument, problems: list[Problem]) -> dict[str, Template]:
     compiled: dict[str, Template] = {}
+    # What the reply adds to the facts: the intent's topic, the thing asked about.
+    placeholders = {"missing": {"topic"}, "unmentioned": {"thing"}}
     for name in Messages.model_fields:
-        extra = {"topic"} if name == "missing" else set()
+        extra = placeholders.get(name, set())
         template = _template(doc, ("messages", name), getattr(messages, name), problems, extra)
         if template is not None:
             compiled[name] = template

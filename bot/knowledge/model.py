@@ -25,6 +25,7 @@ class CompiledIntent:
     missing: Template | None
     handoff: bool
     smalltalk: bool
+    examples: tuple[str, ...] = ()  # as written in the knowledge
 
 
 class IntentTable(Mapping[str, CompiledIntent]):

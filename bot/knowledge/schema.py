@@ -99,6 +99,10 @@ class Messages(Strict):
     """Replies that aren't tied to one intent. `{topic}` is the intent's topic; other fields are facts."""
 
     missing: NonEmptyText = "The posting doesn't say anything about {topic}."
+    unmentioned: NonEmptyText = Field(
+        "The posting doesn't mention {thing}.",
+        description="leads an answer that doesn't name the thing asked about ('is there parking?')",
+    )
     offer: NonEmptyText = Field(
         'A recruiter can tell you — just say "talk to a recruiter".',
         description="follows a 'posting doesn't say' reply where no recruiter has been alerted (chat, ask)",
