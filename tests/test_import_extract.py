@@ -126,3 +126,15 @@ def test_senior_living_is_not_a_senior_role() -> None:
 def test_a_dollar_in_a_canadian_posting_names_no_currency() -> None:
     draft = build_draft(from_text("Cook\nMaple Diner | Toronto, ON\n\nThe wage is $18 per hour.\n", "t.txt"))
     assert draft.posting["salary"] == {"min": 18, "max": 18, "period": "hour"}
+
+
+@pytest.mark.parametrize("mark", ['"', "”", "’", ")"])
+def test_a_closing_quote_or_bracket_after_a_full_stop_stays_with_its_sentence(mark: str) -> None:
+    opening = {'"': '"', "”": "“", "’": "‘", ")": "("}[mark]
+    body = (
+        "Receptionist\nMaple Dental · Reno, NV\n\nHow to apply\n"
+        f"Apply online and select {opening}Front Desk – Reno.{mark} Please attach a résumé.\n"
+    )
+    assert imported(body)[0]["how_to_apply"] == (
+        f"Apply online and select {opening}Front Desk – Reno.{mark} Please attach a résumé."
+    )

@@ -19,7 +19,9 @@ _LABEL = re.compile(r"^([A-Z][\w'’ &/-]{1,40}):\s+(\S.*)$")
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Co|Inc|Ltd|Corp|St|Mr|Mrs|Ms|Dr|Jr|Sr|vs|etc|approx|No|Mt|Ave|e\.g|i\.e|U\.S|U\.K)\.|\b[A-Z]\.)$"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9$£€])")
+# After the full stop, and after a closing quote or bracket that follows one: that mark stays with its
+# sentence ('select "Dental Assistant – Eastgate." Please attach…').
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(]?[A-Z0-9$£€])")
 
 # Section kinds by the words of their heading, checked in this order.
 SECTION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
