@@ -128,13 +128,13 @@ def test_a_dollar_in_a_canadian_posting_names_no_currency() -> None:
     assert draft.posting["salary"] == {"min": 18, "max": 18, "period": "hour"}
 
 
-@pytest.mark.parametrize("mark", ['"', "”", "’", ")"])
+@pytest.mark.parametrize("mark", ['"', "\u201d", "\u2019", ")"])
 def test_a_closing_quote_or_bracket_after_a_full_stop_stays_with_its_sentence(mark: str) -> None:
-    opening = {'"': '"', "”": "“", "’": "‘", ")": "("}[mark]
+    opening = {'"': '"', "\u201d": "\u201c", "\u2019": "\u2018", ")": "("}[mark]
     body = (
         "Receptionist\nMaple Dental · Reno, NV\n\nHow to apply\n"
-        f"Apply online and select {opening}Front Desk – Reno.{mark} Please attach a résumé.\n"
+        f"Apply online and select {opening}Front Desk, Reno.{mark} Please attach a résumé.\n"
     )
     assert imported(body)[0]["how_to_apply"] == (
-        f"Apply online and select {opening}Front Desk – Reno.{mark} Please attach a résumé."
+        f"Apply online and select {opening}Front Desk, Reno.{mark} Please attach a résumé."
     )
