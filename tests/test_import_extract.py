@@ -138,3 +138,16 @@ def test_a_closing_quote_or_bracket_after_a_full_stop_stays_with_its_sentence(ma
     assert imported(body)[0]["how_to_apply"] == (
         f"Apply online and select {opening}Front Desk, Reno.{mark} Please attach a résumé."
     )
+
+
+def test_a_list_indented_as_a_whole_is_a_list_and_an_indented_quote_mark_a_bullet() -> None:
+    body = (
+        "Dental Assistant\nMaple Dental · Reno, NV\n\nWhat you'll do\n\n"
+        "  * Seat patients\n  * Sterilize instruments\n    * and log the autoclave\n\n"
+        "Preferred:\n  > CDA credential\n  > Dentrix experience\n\n"
+        "Benefits\n\n   • Paid holidays\n   • Scrubs allowance\n"
+    )
+    posting = imported(body)[0]
+    assert posting["responsibilities"] == ["Seat patients", "Sterilize instruments"]  # not the sub-item
+    assert posting["requirements"]["qualifications"] == ["CDA credential", "Dentrix experience"]
+    assert posting["benefits"] == ["Paid holidays", "Scrubs allowance"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BULLET = re.compile(r"^(\s*)(?:[-*+•◦▪●·–]|\d{1,2}[.)])\s+(.*)$")
+# An indented ">" is a bullet in pasted text (at the margin it is a Markdown quote), as for quotes.
+_BULLET = re.compile(r"^(\s*)(?:[-*+•◦▪●·–]|\d{1,2}[.)]|(?<=\s)>)\s+(.*)$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
 # "Working pattern: hybrid, …", "How to apply: Submit …": a short label, then the text it labels.
@@ -100,6 +101,7 @@ def split_lines(markdown: str) -> list[Line]:
     lines: list[Line] = []
     section, heading = "", ""
     list_section: str | None = None  # a paragraph ending in ':' names the kind of the list after it
+    list_indent: int | None = None  # the indent of the current list's first item: its top level
     for index, raw in enumerate(raw_lines):
         stripped = raw.strip()
         if not stripped:
@@ -114,13 +116,15 @@ def split_lines(markdown: str) -> list[Line]:
         elif bullet:
             text = clean(bullet.group(2))
             indent = len(bullet.group(1))
-            lines.append(
-                Line(number, text, "item", indent // 2 if indent else 0, list_section or section, heading)
-            )
+            # A list indented as a whole ("  * …" under a heading) is still a top-level list.
+            list_indent = indent if list_indent is None else min(list_indent, indent)
+            depth = (indent - list_indent) // 2
+            lines.append(Line(number, text, "item", depth, list_section or section, heading))
             continue
         else:
             text = clean(stripped)
             kind = "heading" if _is_heading(text, stripped, following) else "para"
+        list_indent = None
         if kind == "heading":
             heading = text.rstrip(":").strip()
             section = section_kind(heading)
