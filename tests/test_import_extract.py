@@ -151,3 +151,22 @@ def test_a_list_indented_as_a_whole_is_a_list_and_an_indented_quote_mark_a_bulle
     assert posting["responsibilities"] == ["Seat patients", "Sterilize instruments"]  # not the sub-item
     assert posting["requirements"]["qualifications"] == ["CDA credential", "Dentrix experience"]
     assert posting["benefits"] == ["Paid holidays", "Scrubs allowance"]
+
+
+@pytest.mark.parametrize(
+    "title_line",
+    [
+        "Dental Assistant \u2014 BrightSmile Family Dental, Eastgate Office",
+        "BrightSmile Family Dental | Dental Assistant",
+        "Dental Assistant at BrightSmile Family Dental",
+    ],
+)
+def test_the_title_is_the_role_without_the_company(title_line: str) -> None:
+    text = f"{title_line}\n\nBrightSmile Family Dental is a group practice. Join BrightSmile Family Dental.\n"
+    posting = build_draft(from_text(text, "t.txt")).posting
+    assert (posting["title"], posting["company"]) == ("Dental Assistant", "BrightSmile Family Dental")
+
+
+def test_a_title_naming_another_company_keeps_it() -> None:
+    text = "Account Manager \u2014 Google Ads\n\nBrightSmile Family Dental is a group practice.\n"
+    assert build_draft(from_text(text, "t.txt")).posting["title"] == "Account Manager \u2014 Google Ads"

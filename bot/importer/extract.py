@@ -273,6 +273,7 @@ def extract(
     board = bool(given)
     _title(lines, out)
     _company([] if board else lines, every, out)
+    _title_without_company(out)
     if not board:
         _meta_line(lines, out)
     _teams(every, out)
@@ -305,6 +306,21 @@ def _title(lines: list[Line], out: Extraction) -> None:
         if len(text.split()) <= 12 and not text.endswith("."):
             out.put("title", text, (line.number, line.text))
         return
+
+
+def _title_without_company(out: Extraction) -> None:
+    """ "Dental Assistant — BrightSmile Family Dental, Eastgate Office" or "BrightSmile Family Dental |
+    Dental Assistant": the title is the role; the company is a fact of its own (only when it was found as
+    one, word for word in the title)."""
+    title, company = out.facts.get("title"), out.facts.get("company")
+    if not isinstance(title, str) or not isinstance(company, str):
+        return
+    name = re.escape(company)
+    after = re.search(rf"\s+(?:[—–|·-]|at)\s+{name}(?:\W|$)", title)
+    before = re.match(rf"{name}\s*[—–|·:-]\s+(?=\S)", title)
+    role = title[: after.start()] if after else title[before.end() :] if before else title
+    if role.strip() and role != title:
+        out.put("title", role.strip(), out.citations["title"])
 
 
 def _company(lines: list[Line], every: list[Sentence], out: Extraction) -> None:
