@@ -2,7 +2,8 @@
 
 A real HTTP server on 127.0.0.1 (a free port) answering the public read endpoints from recorded-shape
 JSON a test puts in `routes`. A route may instead answer with a status, headers and a raw body, so tests
-see 404s, 429s with Retry-After and malformed bodies exactly as urllib would from the real services.
+see 404s, 429s with Retry-After and malformed bodies exactly as urllib would from the real services; or with
+a tuple of replies (or JSON data), one per request in turn, the last repeated.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ def _handler(boards: JobBoards) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             boards.requests.append(self.path)
             route = boards.routes.get(self.path.split("?", 1)[0])
+            if isinstance(route, tuple):
+                boards.routes[self.path.split("?", 1)[0]] = route[1:] or route
+                route = route[0]
             if route is None:
                 reply = Reply(404, b'{"status": 404, "error": "Job not found"}')
             elif isinstance(route, Reply):

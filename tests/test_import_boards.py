@@ -185,7 +185,7 @@ def test_greenhouse_sync_fetches_each_job_for_its_pay(job_boards: JobBoards, kno
     ("reply", "message"),
     [
         (None, "not found (404)"),
-        (Reply(429, b"", {"Retry-After": "5"}), "(429); try again in 5 seconds"),
+        (Reply(429, b"", {"Retry-After": "60"}), "(429); try again in 60 seconds"),
         (Reply(200, b'{"jobs": [1, 2'), "not valid JSON"),
         (Reply(200, b'{"postings": []}'), "not in the expected shape"),
     ],
@@ -204,3 +204,20 @@ def test_a_failed_sync_is_one_line_exit_2_and_writes_nothing(
 def test_sync_needs_a_board_kind(job_boards: JobBoards, knowledge: Path) -> None:
     result = cli(job_boards, "sync", "kestrel", "--knowledge", knowledge)
     assert result.returncode == 2 and "greenhouse:BOARD or lever:SITE" in result.stderr
+
+
+def test_a_short_rate_limit_is_waited_out_and_asked_again(job_boards: JobBoards) -> None:
+    path = "/v1/boards/tidewater/jobs/4100200300"
+    job_boards.serve(path, (Reply(429, b"", {"Retry-After": "1"}), Reply(429, b""), GREENHOUSE_JOB))
+    result = cli(job_boards, "import", GH_URL, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["posting"]["title"] == GREENHOUSE_JOB["title"]
+    assert [r.split("?")[0] for r in job_boards.requests] == [path] * 3
+
+
+def test_a_rate_limit_that_lasts_is_reported_after_a_few_tries(job_boards: JobBoards) -> None:
+    job_boards.serve("/v1/boards/tidewater/jobs/4100200300", Reply(429, b"", {"Retry-After": "0"}))
+    result = cli(job_boards, "import", GH_URL, "--json")
+    assert result.returncode == 2
+    assert "(429); try again in 0 seconds" in result.stderr
+    assert len(job_boards.requests) == 4  # the first try and three more

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +23,8 @@ _GREENHOUSE_URL = re.compile(
 )
 _LEVER_URL = re.compile(r"^https?://jobs(?:\.eu)?\.lever\.co/([A-Za-z0-9_.-]+)/([0-9a-fA-F-]{8,})")
 TIMEOUT = 15.0
+RATE_LIMIT_RETRIES = 3
+MAX_RETRY_WAIT = 10.0  # seconds of Retry-After worth waiting for; past it, the user hears when to retry
 _HEADERS = {"Accept": "application/json", "User-Agent": "posting-bot import"}
 
 
@@ -44,16 +47,38 @@ def is_job_url(text: str) -> bool:
 
 
 def get_json(url: str) -> Any:
-    """GET a JSON document, or ImportProblem saying in one line what went wrong."""
+    """GET a JSON document, or ImportProblem saying in one line what went wrong.
+
+    A 429 is waited out and asked again, RATE_LIMIT_RETRIES times at most, when the board asks for a short
+    wait (Retry-After up to MAX_RETRY_WAIT seconds; 1 s when it doesn't say); a longer one is reported."""
+    retries = 0
+    while True:
+        try:
+            return _get_json_once(url)
+        except _RateLimited as limited:
+            if retries == RATE_LIMIT_RETRIES or limited.wait > MAX_RETRY_WAIT:
+                after = f"; try again in {limited.wait:g} seconds" if limited.stated else ""
+                raise ImportProblem(f"{url}: the job board is rate limiting requests (429){after}") from None
+            retries += 1
+            time.sleep(limited.wait)
+
+
+class _RateLimited(Exception):
+    def __init__(self, wait: float, stated: bool) -> None:
+        super().__init__(f"429, retry after {wait} s")
+        self.wait, self.stated = wait, stated
+
+
+def _get_json_once(url: str) -> Any:
     request = urllib.request.Request(url, headers=_HEADERS)
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             body = response.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as exc:
         if exc.code == 429:
-            wait = exc.headers.get("Retry-After") if exc.headers else None
-            after = f"; try again in {wait} seconds" if wait and wait.strip().isdigit() else ""
-            raise ImportProblem(f"{url}: the job board is rate limiting requests (429){after}") from exc
+            wait = (exc.headers.get("Retry-After") or "").strip() if exc.headers else ""
+            stated = wait.isdigit()
+            raise _RateLimited(float(wait) if stated else 1.0, stated) from exc
         if exc.code == 404:
             raise ImportProblem(
                 f"{url}: not found (404): the job may be closed or the board name wrong"
