@@ -170,3 +170,11 @@ def test_the_title_is_the_role_without_the_company(title_line: str) -> None:
 def test_a_title_naming_another_company_keeps_it() -> None:
     text = "Account Manager \u2014 Google Ads\n\nBrightSmile Family Dental is a group practice.\n"
     assert build_draft(from_text(text, "t.txt")).posting["title"] == "Account Manager \u2014 Google Ads"
+
+
+def test_a_header_opening_with_the_kind_of_contract_names_no_company() -> None:
+    text = "Line Cook\nFull-time \u00b7 Portland, ME\n\nHarbor Foods runs three restaurants in Maine.\n"
+    posting = build_draft(from_text(text, "t.txt")).posting
+    assert "company" not in posting  # named once, in passing: not certain enough, and never "Full-time"
+    assert posting["level"] == {"employment_type": "full_time"}
+    assert posting["location"] == {"offices": ["Portland, ME"]}

@@ -336,7 +336,7 @@ def _company(lines: list[Line], every: list[Sentence], out: Extraction) -> None:
     if meta is not None:
         parts = _META_SPLIT.split(meta.text)
         first = re.split(r",\s+(?=[A-Z][\w ]*\d*$)", parts[0])[0].strip()  # "The Harbourview Hotel, Dublin 2"
-        if re.fullmatch(_NAME, first) and not _PLACE.match(first):
+        if re.fullmatch(_NAME, first) and not _PLACE.match(first) and not _header_word(first):
             # "Acme Co · Sales · Austin, TX": a name, then a team and a place, is the usual header.
             placed = any(_PLACE.match(p.strip()) or _header_word(p) for p in parts[1:])
             candidates.append((first, Sentence(meta, meta.text), placed))
@@ -403,7 +403,7 @@ def _meta_line(lines: list[Line], out: Extraction) -> None:
             continue
         for index, part in enumerate(_META_SPLIT.split(line.text)):
             part = part.strip()
-            if line is meta and index == 0 and not _PLACE.match(part):
+            if line is meta and index == 0 and not _PLACE.match(part) and not _header_word(part):
                 continue  # the header's first slot is the employer's, even when its name wasn't confirmed
             if company and part.startswith(company):
                 part = part[len(company) :].strip(" ,")
