@@ -57,13 +57,13 @@ _REQUEST = re.compile(
 )
 
 
-# A clause that only says what the message is about ("for this post, …", "as an intern, …") asks nothing.
 # A condition before the question it qualifies ("if I move to another state later, can I keep working
 # remotely?") asks nothing itself.
 _CONDITION = re.compile(
     r"^(?:if|once|since|because|unless|although|though|assuming|provided|even if|in case|as long as)\b",
     re.IGNORECASE,
 )
+# A clause that only says what the message is about ("for this post, …", "as an intern, …") asks nothing.
 _SETTING = re.compile(
     r"^(?:for|in|as|at|on|about|regarding|concerning|with)\s+(?:(?:this|the|that|your|an?)\s+)?\w+$",
     re.IGNORECASE,
@@ -286,8 +286,8 @@ def _precise(settings: MatchSettings, posting: PostingKnowledge, question: str, 
 
 def _agree(settings: MatchSettings, posting: PostingKnowledge, whole: _Decision, quotes: list[Quote]) -> bool:
     """A near miss whose intent the sentence that answers the question is about, as the matcher reads it:
-    two readings agree, so the prepared answer is meant ("what kind of works I will do in daily basis?" is
-    just under the threshold for the duties, and so is the duty it would quote)."""
+    two readings agree, so the prepared answer is meant ("will relocation be given for this opening?" is
+    just under the threshold for relocation, and the sentence it would quote is about relocation too)."""
     top = whole.top
     if whole.outcome == "answered" or top.score < settings.ask_back * settings.threshold:
         return False

@@ -431,7 +431,7 @@ class PassageIndex:
         """The passages that answer `question`, best first (at most `limit`); [] when none does."""
         if not self._entries:
             return []
-        text = " ".join(tokens(_FILLER_PHRASES.sub(" ", _SLASHED.sub(r"\1\2", question.lower()))))
+        text = _normalised(question)
         if _TASK.search(text):
             return []
         specific = bool(_SPECIFIC_QUESTION.search(text)) or self._unknown_alternatives(question.lower())
@@ -485,14 +485,7 @@ class PassageIndex:
         """The words of the thing a question asks about ("is there *free parking*?") when the posting's text
         has none of them — as written, as a typo or through a related word; [] when it has one, or when the
         question names no thing."""
-        text = " ".join(tokens(_FILLER_PHRASES.sub(" ", _SLASHED.sub(r"\1\2", question.lower()))))
-        thing = [
-            word
-            for pattern in _THING_ASKED
-            for match in pattern.finditer(text)
-            for word in match.group("thing").split()
-            if word not in _FUNCTION_WORDS and word not in _VAGUE_NOUNS
-        ]
+        thing = _thing_words(_normalised(question))
         groups = self._lexicon.groups(thing)
         for word, related in zip(thing, groups, strict=True):
             written = [key for key, _ in self._resolve(word, stem(word)) if not key.startswith(_SYNONYM)]
@@ -518,16 +511,12 @@ class PassageIndex:
     ) -> set[int]:
         """Positions in `literals` (extended as needed) of the words of the thing asked about."""
         required: set[int] = set()
-        for pattern in _THING_ASKED:
-            for match in pattern.finditer(text):
-                for word in match.group("thing").split():
-                    if word in _FUNCTION_WORDS or word in _VAGUE_NOUNS:
-                        continue
-                    literal = stem(word)
-                    if literal not in literals:  # a word of asking, here the thing itself: "meaning"
-                        literals.append(literal)
-                        words.append(self._resolve(word, literal))
-                    required.add(literals.index(literal))
+        for word in _thing_words(text):
+            literal = stem(word)
+            if literal not in literals:  # a word of asking, here the thing itself: "meaning"
+                literals.append(literal)
+                words.append(self._resolve(word, literal))
+            required.add(literals.index(literal))
         return required
 
     def _topic_words(
@@ -643,6 +632,22 @@ def _lexicon() -> _Lexicon:
 
 def _words(text: str) -> list[str]:
     return tokens(_SLASHED.sub(r"\1\2", text.lower()))
+
+
+def _normalised(question: str) -> str:
+    """A question as quoting reads it: lower case, its words only, "a/b" as "ab", filler phrases left out."""
+    return " ".join(tokens(_FILLER_PHRASES.sub(" ", _SLASHED.sub(r"\1\2", question.lower()))))
+
+
+def _thing_words(text: str) -> list[str]:
+    """The words of the thing a (normalised) question asks about: "is there *free parking*?"."""
+    return [
+        word
+        for pattern in _THING_ASKED
+        for match in pattern.finditer(text)
+        for word in match.group("thing").split()
+        if word not in _FUNCTION_WORDS and word not in _VAGUE_NOUNS
+    ]
 
 
 def literal_words(text: str) -> list[str]:

@@ -119,6 +119,9 @@ def load_yaml(path: Path) -> YamlDocument:
     return doc
 
 
+_COMMENT_CUT = re.compile(r"\s+#[^\s#!]")  # " #118": a comment opening without a space
+
+
 def comment_cuts(path: Path) -> list[Problem]:
     """Plain values that a comment cuts short: " #" starts a YAML comment even mid-value, so
     `detail: Store #118, Westgate Commons` reads as "Store". A comment opening without a space ("#118") is
@@ -131,7 +134,7 @@ def comment_cuts(path: Path) -> list[Problem]:
     except (OSError, UnicodeError, yaml.YAMLError):
         return []  # unreadable or not YAML: loading says so, with its line
     lines = text.splitlines()
-    problems = []
+    problems: list[Problem] = []
     for token in tokens:
         if isinstance(token, yaml.ScalarToken) and token.plain and token.end_mark.line < len(lines):
             rest = lines[token.end_mark.line][token.end_mark.column :]
@@ -143,9 +146,6 @@ def comment_cuts(path: Path) -> list[Problem]:
                 )
                 problems.append(Problem(path, token.end_mark.line + 1, message))
     return problems
-
-
-_COMMENT_CUT = re.compile(r"\s+#[^\s#!]")
 
 
 # libyaml's parser when PyYAML has it (5x faster on a 15,000-example intents.yaml); same safe constructor.
