@@ -178,3 +178,14 @@ def test_a_header_opening_with_the_kind_of_contract_names_no_company() -> None:
     assert "company" not in posting  # named once, in passing: not certain enough, and never "Full-time"
     assert posting["level"] == {"employment_type": "full_time"}
     assert posting["location"] == {"offices": ["Portland, ME"]}
+
+
+def test_pay_in_the_header_is_the_salary_when_the_text_states_none() -> None:
+    header = "Line Cook\nFull-time \u00b7 Portland, ME \u00b7 $19-$23/hr\n\n"
+    posting = build_draft(from_text(header + "Harbor Foods runs three restaurants.\n", "t.txt")).posting
+    assert posting["salary"] == {"min": 19, "max": 23, "period": "hour", "currency": "USD"}
+    # The text's own pay statement wins; a header amount without its period is no salary.
+    stated = build_draft(from_text(header + "Pay: $20 to $24 per hour.\n", "t.txt")).posting
+    assert stated["salary"]["min"] == 20
+    bare = build_draft(from_text("Line Cook\nPortland, ME \u00b7 $19-$23\n\nWe cook.\n", "t.txt")).posting
+    assert "salary" not in bare

@@ -278,6 +278,8 @@ def extract(
         _meta_line(lines, out)
     _teams(every, out)
     _salary(every, out)
+    if not board:
+        _header_pay(lines, out)
     _offers(every, out)
     _remote(every, out)
     _experience(every, out)
@@ -517,6 +519,21 @@ def _salary(every: list[Sentence], out: Extraction) -> None:
         else:
             out.put("salary", ranges[0] if len(ranges) == 1 else ranges, first)
     _salary_factors(every, out)
+
+
+def _header_pay(lines: list[Line], out: Extraction) -> None:
+    """Pay in the header's slots ("Full-time · Portland, ME · $19–$23/hr"), when the text states none: one
+    range, with its period said, is the base pay; anything else is left to a person."""
+    meta = _meta(lines)
+    if meta is None or out.has("salary") or any(line == meta.number for line, _ in out.review):
+        return
+    found = [pay for part in _META_SPLIT.split(meta.text) for pay in pay_in(part.strip(), True)]
+    if len(found) == 1 and found[0].period is not None:
+        pay = found[0]
+        item: dict[str, Any] = {"min": pay.min, "max": pay.max, "period": pay.period}
+        if pay.currency:
+            item["currency"] = pay.currency
+        out.put("salary", item, Sentence(meta, meta.text))
 
 
 def _salary_factors(every: list[Sentence], out: Extraction) -> None:
