@@ -53,6 +53,12 @@ eval: $(STAMP)
 	$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting harbor-line-cook eval/round2/cook.yaml
 	$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting oakline-shift-supervisor \
 		eval/round2/quotes-supervisor.yaml
+	for set in changer phone hr blunt quotes-pinterest; do \
+		$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting pinterest-backend-engineer \
+			eval/round3/$$set.yaml || exit 1; done
+	$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting brightsmile-dental-assistant eval/round3/dental.yaml
+	$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting oakline-shift-supervisor eval/round3/supervisor.yaml
+	$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting harbor-line-cook eval/round3/quotes-cook.yaml
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

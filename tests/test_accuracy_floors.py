@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge).
+shift supervisor posting (eval/round2/knowledge); round 3 (eval/round3/) asks about the same postings.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ POSTINGS = {
     "round2/dental": "brightsmile-dental-assistant",
     "round2/cook": "harbor-line-cook",
     "round2/quotes-supervisor": "oakline-shift-supervisor",
+    "round3/dental": "brightsmile-dental-assistant",
+    "round3/supervisor": "oakline-shift-supervisor",
+    "round3/quotes-cook": "harbor-line-cook",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -58,6 +61,14 @@ FLOORS: dict[str, dict[str, float]] = {
     "round2/cook": {"in_scope_accuracy": 0.6, "oos_recall": 1.0},
     "round2/quotes-pinterest": {"answered_from_text": 0.57, "silent_kept_silent": 0.9},
     "round2/quotes-supervisor": {"answered_from_text": 0.64, "silent_kept_silent": 0.86},
+    "round3/changer": {"in_scope_accuracy": 0.75, "oos_recall": 0.8, "multi_fully_answered": 0.5},
+    "round3/phone": {"in_scope_accuracy": 0.84, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round3/hr": {"in_scope_accuracy": 0.68, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round3/blunt": {"in_scope_accuracy": 0.75, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round3/dental": {"in_scope_accuracy": 0.66, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round3/supervisor": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round3/quotes-pinterest": {"answered_from_text": 0.55, "silent_kept_silent": 0.9},
+    "round3/quotes-cook": {"answered_from_text": 0.29, "silent_kept_silent": 0.75},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -71,6 +82,12 @@ WRONG_ANSWERS = {
     "round2/casual": 1,
     "round2/esl": 1,
     "round2/dental": 3,
+    "round3/changer": 3,
+    "round3/phone": 1,
+    "round3/hr": 3,
+    "round3/blunt": 1,
+    "round3/dental": 1,
+    "round3/supervisor": 2,
 }
 
 

@@ -4,7 +4,7 @@ The development set is read while tuning, so copying from it would only hide the
 unseen set of the same kind judges it. (eval/holdout-questions.yaml was written without sight of the
 examples, so its overlaps with them are natural phrasing, not copies.)
 
-The rounds (eval/round1/, eval/round2/) were read after they were measured, so they are held to the same
+The rounds (eval/round*/) were read after they were measured, so they are held to the same
 rule; the few short phrasings their writers shared with examples that were already there ("good
 afternoon", "salary range") are natural overlaps, listed below, and no example may join them.
 """
@@ -49,6 +49,12 @@ NATURAL_OVERLAPS = {
     "do i need a degree",
     "do you sponsor h1b",
     "how do i apply",
+    # round 3
+    "thank you so much",
+    "what is the pay",
+    "how many rounds of interviews",
+    "what is the deadline to apply",
+    "what does the interview look like",
 }
 
 
