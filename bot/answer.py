@@ -285,16 +285,18 @@ def _precise(settings: MatchSettings, posting: PostingKnowledge, question: str, 
 
 
 def _agree(settings: MatchSettings, posting: PostingKnowledge, whole: _Decision, quotes: list[Quote]) -> bool:
-    """A near miss whose intent the sentence that answers the question is about, as the matcher reads it:
-    two readings agree, so the prepared answer is meant ("will relocation be given for this opening?" is
-    just under the threshold for relocation, and the sentence it would quote is about relocation too)."""
+    """A near miss whose intent the sentence that answers the question is about, as the matcher reads it
+    or its heading: two readings agree, so the prepared answer is meant ("will relocation be given for this
+    opening?" is just under the threshold for relocation, and the sentence it would quote is about
+    relocation too; "what station would I be on?" quotes a line under "What you'll do")."""
     top = whole.top
     if whole.outcome == "answered" or top.score < settings.ask_back * settings.threshold:
         return False
     if posting.intents[top.intent].smalltalk:
         return False
     close = [q for q in quotes if q.score >= AGREEING_QUOTE]
-    return any(posting.matcher.rank(q.text, limit=1)[0].intent == top.intent for q in close)
+    readings = [q.text for q in close] + [q.heading for q in close if q.heading]
+    return any(posting.matcher.rank(text, limit=1)[0].intent == top.intent for text in readings)
 
 
 def _about_another(posting: PostingKnowledge, quote: Quote, intent: str, floor: float) -> bool:

@@ -11,8 +11,11 @@ import pytest
 from bot.answer import answer, render_intent
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.passages import Passage, split_passages
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, ROOT
 from tests.environment import run_cli
+
+
+ROUND2_KNOWLEDGE = ROOT / "eval" / "round2" / "knowledge"
 
 
 @pytest.fixture(scope="module")
@@ -250,6 +253,17 @@ def test_a_near_miss_and_the_sentence_it_would_quote_agree_on_the_intent(bundled
     reply = answer(bundled, question)
     assert reply.confidence < bundled.settings.threshold
     assert (reply.outcome, reply.intents) == ("answered", ["relocation"])
+
+
+def test_the_heading_of_the_sentence_it_would_quote_can_agree_too() -> None:
+    # A line cook's station is named in a line under "Responsibilities", a list item the matcher can't place
+    # by its own words: the heading says what it is about.
+    knowledge = load_knowledge(ROUND2_KNOWLEDGE)
+    reply = answer(knowledge, "what station would i be on", "harbor-line-cook")
+    assert reply.confidence < knowledge.settings.threshold
+    assert (reply.outcome, reply.intents) == ("answered", ["responsibilities"])
+    assert "Responsibilities" in [q.heading for q in reply.quotes]  # the quote leads the list answer
+    assert "(Ask for “responsibilities” to see the whole list.)" in reply.text
 
 
 def test_a_long_list_answer_leads_with_the_item_asked_about(bundled: Knowledge) -> None:
