@@ -14,7 +14,6 @@ from bot.passages import Passage, split_passages
 from tests.conftest import KNOWLEDGE, ROOT
 from tests.environment import run_cli
 
-
 ROUND2_KNOWLEDGE = ROOT / "eval" / "round2" / "knowledge"
 
 
