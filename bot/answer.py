@@ -288,14 +288,15 @@ def _agree(settings: MatchSettings, posting: PostingKnowledge, whole: _Decision,
     """A near miss whose intent the sentence that answers the question is about, as the matcher reads it
     or its heading: two readings agree, so the prepared answer is meant ("will relocation be given for this
     opening?" is just under the threshold for relocation, and the sentence it would quote is about
-    relocation too; "what station would I be on?" quotes a line under "What you'll do")."""
+    relocation too; "what station would I be on?" quotes a line under "Responsibilities")."""
     top = whole.top
     if whole.outcome == "answered" or top.score < settings.ask_back * settings.threshold:
         return False
     if posting.intents[top.intent].smalltalk:
         return False
     close = [q for q in quotes if q.score >= AGREEING_QUOTE]
-    readings = [q.text for q in close] + [q.heading for q in close if q.heading]
+    # Each distinct reading once: two quotes often sit under one heading.
+    readings = dict.fromkeys([*(q.text for q in close), *(q.heading for q in close if q.heading)])
     return any(posting.matcher.rank(text, limit=1)[0].intent == top.intent for text in readings)
 
 
