@@ -66,14 +66,22 @@ class Database:
         # process queue on this lock, woken the moment it is free, instead of in SQLite's busy handler,
         # which sleeps (up to 100 ms a time) and retries. PostgreSQL's transactions run side by side.
         self._one_writer = threading.Lock() if self.is_sqlite else None
+        # Taking turns anyway, SQLite's writers share one connection, held while the lock is: checking one
+        # out of the pool and resetting it after cost more CPU than the insert it makes.
+        self._writer: Connection | None = None
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """A connection in a transaction (committed on success); any failure raises StoreError."""
         try:
             self._ensure_schema()
-            with self._turn(), self.engine.begin() as conn:
-                yield conn
+            with self._turn():
+                if self._one_writer is None:
+                    with self.engine.begin() as conn:
+                        yield conn
+                else:
+                    with self._shared_writer() as conn, conn.begin():
+                        yield conn
         except SQLAlchemyError as exc:
             raise StoreError(_message(exc)) from exc
         except OSError as exc:
@@ -88,8 +96,20 @@ class Database:
             return False
         return True
 
-    def dispose(self) -> None:
-        self.engine.dispose()
+    @contextmanager
+    def _shared_writer(self) -> Iterator[Connection]:
+        """The SQLite connection writes share (the caller holds the lock); a driver error drops it, so the
+        next write starts on a fresh one rather than on a connection in an unknown state."""
+        writer = self._writer
+        if writer is None:
+            writer = self._writer = self.engine.connect()
+        try:
+            yield writer
+        except SQLAlchemyError:
+            self._writer = None
+            with contextlib.suppress(SQLAlchemyError):
+                writer.close()
+            raise
 
     @contextmanager
     def _turn(self) -> Iterator[None]:
