@@ -58,6 +58,14 @@ eval: $(STAMP)
 			eval/round3/$$set.yaml || exit 1; done
 	$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting brightsmile-dental-assistant eval/round3/dental.yaml
 	$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting oakline-shift-supervisor eval/round3/supervisor.yaml
+	for set in newgrad abroad slang quotes-pinterest; do \
+		$(BIN)/posting-bot eval --knowledge eval/round4/knowledge --posting pinterest-backend-engineer \
+			eval/round4/$$set.yaml || exit 1; done
+	for set in dental quotes-dental; do \
+		$(BIN)/posting-bot eval --knowledge eval/round4/knowledge --posting brightsmile-dental-assistant \
+			eval/round4/$$set.yaml || exit 1; done
+	$(BIN)/posting-bot eval --knowledge eval/round4/knowledge --posting harbor-line-cook eval/round4/cook.yaml
+	$(BIN)/posting-bot eval --knowledge eval/round4/knowledge --posting oakline-shift-supervisor eval/round4/supervisor.yaml
 	$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting harbor-line-cook eval/round3/quotes-cook.yaml
 
 bench: $(STAMP)

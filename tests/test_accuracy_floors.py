@@ -8,7 +8,8 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); round 3 (eval/round3/) asks about the same postings.
+shift supervisor posting (eval/round2/knowledge); rounds 3 and 4 (eval/round3/, eval/round4/) ask about the
+same postings.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ POSTINGS = {
     "round3/dental": "brightsmile-dental-assistant",
     "round3/supervisor": "oakline-shift-supervisor",
     "round3/quotes-cook": "harbor-line-cook",
+    "round4/dental": "brightsmile-dental-assistant",
+    "round4/cook": "harbor-line-cook",
+    "round4/supervisor": "oakline-shift-supervisor",
+    "round4/quotes-dental": "brightsmile-dental-assistant",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -69,6 +74,14 @@ FLOORS: dict[str, dict[str, float]] = {
     "round3/supervisor": {"in_scope_accuracy": 0.71, "oos_recall": 1.0, "multi_fully_answered": 0.5},
     "round3/quotes-pinterest": {"answered_from_text": 0.55, "silent_kept_silent": 0.9},
     "round3/quotes-cook": {"answered_from_text": 0.29, "silent_kept_silent": 0.75},
+    "round4/newgrad": {"in_scope_accuracy": 0.8, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round4/abroad": {"in_scope_accuracy": 0.7, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round4/slang": {"in_scope_accuracy": 0.82, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round4/dental": {"in_scope_accuracy": 0.55, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round4/cook": {"in_scope_accuracy": 0.4, "oos_recall": 1.0},
+    "round4/supervisor": {"in_scope_accuracy": 0.57, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round4/quotes-pinterest": {"answered_from_text": 0.44, "silent_kept_silent": 0.9},
+    "round4/quotes-dental": {"answered_from_text": 0.4, "silent_kept_silent": 0.85},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -88,6 +101,12 @@ WRONG_ANSWERS = {
     "round3/blunt": 1,
     "round3/dental": 1,
     "round3/supervisor": 2,
+    "round4/newgrad": 1,
+    "round4/abroad": 5,
+    "round4/slang": 2,
+    "round4/dental": 3,
+    "round4/cook": 3,
+    "round4/supervisor": 6,
 }
 
 

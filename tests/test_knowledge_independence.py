@@ -55,6 +55,8 @@ NATURAL_OVERLAPS = {
     "how many rounds of interviews",
     "what is the deadline to apply",
     "what does the interview look like",
+    # round 4
+    "where is the job located",
 }
 
 
