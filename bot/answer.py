@@ -26,6 +26,7 @@ RecordedOutcome = Literal[Outcome, "handed_off"]
 RECORDED_OUTCOMES: tuple[RecordedOutcome, ...] = get_args(RecordedOutcome)
 
 AGREEING_QUOTE = 0.5  # a quote this close to the question can confirm a near miss's intent (_agree)
+SAYS_SOMETHING = 2  # topic words that make a clause more than small talk (_says_something)
 LIST_ITEMS = 4  # an answer with this many list lines is long: a quote that answers precisely leads it
 _LIST_LINE = re.compile(r"^\s*(?:[•*-]|\d+[.)])\s", re.MULTILINE)
 
@@ -39,11 +40,12 @@ _SPLIT = re.compile(
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _JOINING = re.compile(r"\b(?:and|n|also|plus|as well as)\b|[+&]", re.IGNORECASE)  # in a cut of _SPLIT
-_QUESTION_OPENING = re.compile(
-    r"^(?:what\w*|how\w*|when|where|which|who|whom|whose|why|is|are|am|was|were|do|does|did|can|could|will"
-    r"|would|should|shall|may|might|must|have|has|any|i|i'm|im|tell|please)\b",
-    re.IGNORECASE,
+_ASKING = (
+    r"what\w*|how\w*|when|where|which|who|whom|whose|why|is|are|am|was|were|do|does|did|can|could|will"
+    r"|would|should|shall|may|might|must|have|has|any|tell|please"
 )
+_ASKS = re.compile(rf"^(?:{_ASKING})\b", re.IGNORECASE)
+_QUESTION_OPENING = re.compile(rf"^(?:{_ASKING}|i|i'm|im)\b", re.IGNORECASE)
 # A statement about the asker ("I've been freelancing…", "My partner…", "We're expecting…") that ends in a
 # full stop; unless it is a request in a statement's clothes ("I'd like to know…", "I'd be grateful…").
 _CONTEXT = re.compile(
@@ -197,6 +199,13 @@ def _answered_by_clauses(
     clauses = _clauses(text)
     pieces = [_decide(knowledge, posting, clause.text) for clause in clauses]
     answered = _distinct([d.top for d in pieces if d.outcome == "answered"], posting)
+    if all(posting.intents[c.intent].smalltalk for c in answered) and any(
+        d.outcome != "answered" and _asks_something(clause.text)
+        for d, clause in zip(pieces, clauses, strict=True)
+    ):
+        # "Good evening. I sing in a choir on Sundays; what are the weekend expectations?" asks something the
+        # bot couldn't place: a greeting back would pass over it. The whole message goes on to the quotes.
+        answered = []
     if len(answered) >= 2 and min(c.score for c in answered) >= whole.top.score:
         return answered
     if whole.outcome == "answered":
@@ -212,6 +221,13 @@ def _answered_by_clauses(
         and not (asks and posting.intents[d.top.intent].smalltalk)
     }
     return answered if answered[0].intent in questions else []
+
+
+def _asks_something(clause: str) -> bool:
+    """A question or a request with two or more topic words: more than small talk ("thanks, that's all"
+    and "hope you're having a good day, I just opened this chat" are not)."""
+    asks = _ASKS.match(clause) or _REQUEST.search(clause)
+    return bool(asks) and sum(word not in FUNCTION_WORDS for word in tokens(clause)) >= SAYS_SOMETHING
 
 
 def render_intent(knowledge: Knowledge, posting_id: str | None, intent_id: str) -> Part:

@@ -307,6 +307,10 @@ def test_context_about_the_asker_is_not_a_second_question(
         "can I bring my cat and sit in the office?",
         # Thanks beside a question the bot can't answer: the question gets the reply, not the thanks.
         "thanks! is there a company band?",
+        # A greeting before a request the bot can't place, with no question mark to tell it apart.
+        "hey! could you recommend a good pasta recipe",
+        "Good evening. I play football on Sunday mornings, which means a great deal to me. I would be "
+        "grateful to hear about the dress code at the office.",
     ],
 )
 def test_a_fragment_or_a_greeting_does_not_answer_for_the_message(bundled: Knowledge, question: str) -> None:
@@ -320,6 +324,7 @@ def test_a_fragment_or_a_greeting_does_not_answer_for_the_message(bundled: Knowl
         ("good morning", "greeting"),
         ("thank you!", "thanks"),
         ("Hi there, hope your week is going well.", "greeting"),
+        ("Hello there! I hope you are well, I only just found this chat.", "greeting"),
     ],
 )
 def test_a_greeting_alone_is_answered(bundled: Knowledge, question: str, intent: str) -> None:
