@@ -26,7 +26,7 @@ RecordedOutcome = Literal[Outcome, "handed_off"]
 RECORDED_OUTCOMES: tuple[RecordedOutcome, ...] = get_args(RecordedOutcome)
 
 AGREEING_QUOTE = 0.5  # a quote this close to the question can confirm a near miss's intent (_agree)
-SAYS_SOMETHING = 2  # topic words that make a clause more than small talk (_says_something)
+SAYS_SOMETHING = 2  # topic words that make a clause more than small talk (_asks_something)
 LIST_ITEMS = 4  # an answer with this many list lines is long: a quote that answers precisely leads it
 _LIST_LINE = re.compile(r"^\s*(?:[•*-]|\d+[.)])\s", re.MULTILINE)
 
