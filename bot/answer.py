@@ -163,7 +163,7 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
         part = _unmentioned(knowledge, posting, text, part)
         return _answered(knowledge, question, posting, [part], whole.ranking)
     # No prepared answer fits: the posting's own words may.
-    quotes = posting.passages.find(text) if posting.passages is not None else []
+    quotes = _find_quotes(posting, text)
     if quotes and _agree(knowledge.settings, posting, whole, quotes):
         part = _precise(knowledge.settings, posting, text, _render(knowledge, posting, whole.top))
         return _answered(knowledge, question, posting, [part], whole.ranking)
@@ -221,6 +221,22 @@ def _answered_by_clauses(
         and not (asks and posting.intents[d.top.intent].smalltalk)
     }
     return answered if answered[0].intent in questions else []
+
+
+def _find_quotes(posting: PostingKnowledge, text: str) -> list[Quote]:
+    """The posting sentences that answer the message, or failing that its questions alone: a story told
+    before the question ("I left school early, though I earned my GED later. I'd be grateful to know
+    whether a diploma is required.") has words no sentence of the posting shares."""
+    if posting.passages is None:
+        return []
+    quotes = posting.passages.find(text)
+    if quotes:
+        return quotes
+    sentences = _SENTENCE.split(text.strip())
+    asked = [s for s in sentences if s.rstrip().endswith("?") or _ASKS.match(s) or _REQUEST.search(s)]
+    if not asked or len(asked) == len(sentences):
+        return []
+    return posting.passages.find(" ".join(asked))
 
 
 def _asks_something(clause: str) -> bool:

@@ -151,7 +151,8 @@ _ASKING_TEXT = """
     possible ok okay fine good sense go going look looking describe say said mean means one ones other
     others else own way ways day work working wise percentage hey hi thanks thank see think feel view
     itself themselves yourself kindly pls plz after before during while since until because though although
-    first once whenever valued encouraged appreciated emphasized emphasised
+    first once whenever valued encouraged appreciated emphasized emphasised hire hired hires hiring
+    someone somebody anyone anybody
 """
 _ASKING = frozenset(_ASKING_TEXT.split())
 # "What's the dress code?", "is there a signing bonus?": the thing asked about, every word of which a

@@ -265,6 +265,28 @@ def test_the_heading_of_the_sentence_it_would_quote_can_agree_too() -> None:
     assert "(Ask for “responsibilities” to see the whole list.)" in reply.text
 
 
+def test_a_question_after_a_story_is_looked_for_alone() -> None:
+    # The story's words are in no sentence of the posting, so the message as a whole matches none.
+    knowledge = load_knowledge(ROUND2_KNOWLEDGE)
+    reply = answer(
+        knowledge,
+        "Hello. I moved here last spring and my old job was at a hardware store across town, which I liked "
+        "a lot. Is reliable transportation needed for the early shifts?",
+        "oakline-shift-supervisor",
+    )
+    assert reply.outcome == "quoted"
+    assert [q.text for q in reply.quotes] == [
+        "Reliable transportation to arrive on time for 6:00 a.m. opening shifts"
+    ]
+
+
+@pytest.mark.parametrize("question", ["Can I still get hired?", "is someone hiring?"])
+def test_being_hired_is_no_topic_of_a_posting_sentence(question: str) -> None:
+    # Every posting hires someone: "is hiring a Line Cook", "someone who takes pride in clean plates".
+    knowledge = load_knowledge(ROUND2_KNOWLEDGE)
+    assert answer(knowledge, question, "harbor-line-cook").quotes == []
+
+
 def test_a_long_list_answer_leads_with_the_item_asked_about(bundled: Knowledge) -> None:
     reply = answer(bundled, "will I work with designers?")
     assert reply.intents == ["responsibilities"]
