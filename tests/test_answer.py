@@ -286,6 +286,12 @@ def test_a_clear_question_inside_a_rambling_message_is_still_answered(bundled: K
         # Sentences about the asker, beside a question, are context: only the question is answered.
         ("I'm moving to a new city next spring with my family. What's the salary range?", ["salary"]),
         ("My current team is tiny and I do everything. We ship weekly. Is there equity?", ["equity"]),
+        # …and beside a request with no question mark.
+        (
+            "Good morning. I would like to know how the final salary within the range is decided. I have "
+            "five years of backend experience at a bank.",
+            ["salary"],
+        ),
         # A condition before the question is no question of its own.
         ("If I move to Denver next year, can I keep working from home?", ["remote"]),
         # A request dressed as a statement is still asked.
