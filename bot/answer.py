@@ -399,10 +399,10 @@ class _Clause:
 def _clauses(text: str) -> list[_Clause]:
     sentences = _SENTENCE.split(text.strip())
     asked = sentences
-    asks = any(s.rstrip().endswith("?") or _REQUEST.search(s) for s in sentences)
-    if asks:
-        # Beside a question or a request, a sentence about oneself is context, not a second question: "I just bought a
-        # house, so I can't take a step back financially. What's the base salary?" asks one thing.
+    if any(s.rstrip().endswith("?") or _REQUEST.search(s) for s in sentences):
+        # Beside a question or a request, a sentence about oneself is context, not a second question: "I
+        # just bought a house, so I can't take a step back financially. What's the base salary?" asks one
+        # thing.
         asked = [s for s in sentences if not _CONTEXT.match(s) or _REQUEST.search(s)]
     clauses: list[_Clause] = []
     set_aside = len(asked) < len(sentences)
