@@ -15,7 +15,7 @@ from typing import Any, Literal, get_args
 from bot.knowledge.loader import CompiledIntent, Knowledge, PostingKnowledge
 from bot.knowledge.schema import MatchSettings, Messages
 from bot.knowledge.templates import MissingFact, parse
-from bot.matcher import Candidate
+from bot.matcher import Candidate, Matcher, Phrase
 from bot.passages import Quote, literal_words, stem
 from bot.text import FUNCTION_WORDS, tokens
 
@@ -196,7 +196,7 @@ def _answered_by_clauses(
     is a question: not the tail of one cut at "and" ("must I wear a suit | and tie in the office?"), nor a
     greeting beside a question the bot can't answer ("hey! is there a dress code?").
     """
-    clauses = _clauses(text)
+    clauses = _clauses(text, _joined_phrases(posting.matcher))
     pieces = [_decide(knowledge, posting, clause.text) for clause in clauses]
     answered = _distinct([d.top for d in pieces if d.outcome == "answered"], posting)
     if all(posting.intents[c.intent].smalltalk for c in answered) and any(
@@ -396,7 +396,26 @@ class _Clause:
     tail: bool  # cut off after a joining word, and not opening as a question does ("and tie in the office")
 
 
-def _clauses(text: str) -> list[_Clause]:
+@functools.lru_cache(maxsize=16)
+def _joined_phrases(matcher: Matcher) -> frozenset[Phrase]:
+    """The knowledge's phrases with a joining word inside ("time and a half", "roles and responsibilities"):
+    one thing, never two clauses."""
+    return frozenset(p for p in matcher.synonyms if any(_JOINING.fullmatch(word) for word in p[1:-1]))
+
+
+def _in_a_phrase(sentence: str, cut: re.Match[str], phrases: frozenset[Phrase]) -> bool:
+    before = tuple(tokens(sentence[max(0, cut.start() - 60) : cut.start()]))
+    after = tuple(tokens(sentence[cut.end() : cut.end() + 60]))
+    joiner = tuple(tokens(cut.group()))
+    return any(
+        before[len(before) - i :] + joiner + after[: len(p) - i - len(joiner)] == p
+        for p in phrases
+        for i in range(1, len(p))
+        if i <= len(before)
+    )
+
+
+def _clauses(text: str, phrases: frozenset[Phrase] = frozenset()) -> list[_Clause]:
     sentences = _SENTENCE.split(text.strip())
     asked = sentences
     if any(s.rstrip().endswith("?") or _REQUEST.search(s) for s in sentences):
@@ -409,6 +428,8 @@ def _clauses(text: str) -> list[_Clause]:
     for sentence in asked:
         start, joined = 0, False
         for cut in [*_SPLIT.finditer(sentence), None]:
+            if cut is not None and _in_a_phrase(sentence, cut, phrases):
+                continue
             piece = sentence[start : cut.start() if cut else len(sentence)].strip(" ,.")
             if cut is not None and cut.group().strip() == "," and _CONDITION.match(piece):
                 set_aside = True

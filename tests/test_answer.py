@@ -172,6 +172,11 @@ def test_several_questions_are_answered_in_order(bundled: Knowledge) -> None:
     assert reply.text.index(SALARY_RANGE) < reply.text.index("not provided")
 
 
+def test_a_phrase_with_and_in_it_is_one_thing(bundled: Knowledge) -> None:
+    # "roles and responsibilities" is the knowledge's phrase for the duties, not "roles" and then duties.
+    assert ask(bundled, "tell me the roles and responsibilities").intents == ["responsibilities"]
+
+
 @pytest.mark.parametrize(
     ("question", "intent"),
     [
