@@ -9,13 +9,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
 from bot.knowledge.loader import CompiledIntent, Knowledge, PostingKnowledge
 from bot.knowledge.schema import MatchSettings, Messages
 from bot.knowledge.templates import MissingFact, parse
-from bot.matcher import Candidate, Matcher, Phrase
+from bot.matcher import Candidate
 from bot.passages import Quote, literal_words, stem
 from bot.text import FUNCTION_WORDS, tokens
 
@@ -27,6 +28,7 @@ RECORDED_OUTCOMES: tuple[RecordedOutcome, ...] = get_args(RecordedOutcome)
 
 AGREEING_QUOTE = 0.5  # a quote this close to the question can confirm a near miss's intent (_agree)
 SAYS_SOMETHING = 2  # topic words that make a clause more than small talk (_asks_something)
+PHRASE_REACH = 4  # words each side of a joining word that may make a phrase with it (_in_a_phrase)
 LIST_ITEMS = 4  # an answer with this many list lines is long: a quote that answers precisely leads it
 _LIST_LINE = re.compile(r"^\s*(?:[•*-]|\d+[.)])\s", re.MULTILINE)
 
@@ -196,7 +198,7 @@ def _answered_by_clauses(
     is a question: not the tail of one cut at "and" ("must I wear a suit | and tie in the office?"), nor a
     greeting beside a question the bot can't answer ("hey! is there a dress code?").
     """
-    clauses = _clauses(text, _joined_phrases(posting.matcher))
+    clauses = _clauses(text, posting.matcher.features)
     pieces = [_decide(knowledge, posting, clause.text) for clause in clauses]
     answered = _distinct([d.top for d in pieces if d.outcome == "answered"], posting)
     if all(posting.intents[c.intent].smalltalk for c in answered) and any(
@@ -396,26 +398,22 @@ class _Clause:
     tail: bool  # cut off after a joining word, and not opening as a question does ("and tie in the office")
 
 
-@functools.lru_cache(maxsize=16)
-def _joined_phrases(matcher: Matcher) -> frozenset[Phrase]:
-    """The knowledge's phrases with a joining word inside ("time and a half", "roles and responsibilities"):
-    one thing, never two clauses."""
-    return frozenset(p for p in matcher.synonyms if any(_JOINING.fullmatch(word) for word in p[1:-1]))
+def _in_a_phrase(sentence: str, cut: re.Match[str], features: Callable[[str], list[str]]) -> bool:
+    """Whether the joining word at `cut` is inside a phrase the knowledge reads as one thing ("time and a
+    half", "roles and responsibilities", a team named "Core and Monetization"): the matcher's reading of
+    the words around it has fewer of that word than the text."""
+    joiner = tokens(cut.group())
+    if not joiner:
+        return False
+    words = [
+        *tokens(sentence[: cut.start()])[-PHRASE_REACH:],
+        *joiner,
+        *tokens(sentence[cut.end() :])[:PHRASE_REACH],
+    ]
+    return features(" ".join(words)).count(stem(joiner[0])) < words.count(joiner[0])
 
 
-def _in_a_phrase(sentence: str, cut: re.Match[str], phrases: frozenset[Phrase]) -> bool:
-    before = tuple(tokens(sentence[max(0, cut.start() - 60) : cut.start()]))
-    after = tuple(tokens(sentence[cut.end() : cut.end() + 60]))
-    joiner = tuple(tokens(cut.group()))
-    return any(
-        before[len(before) - i :] + joiner + after[: len(p) - i - len(joiner)] == p
-        for p in phrases
-        for i in range(1, len(p))
-        if i <= len(before)
-    )
-
-
-def _clauses(text: str, phrases: frozenset[Phrase] = frozenset()) -> list[_Clause]:
+def _clauses(text: str, features: Callable[[str], list[str]]) -> list[_Clause]:
     sentences = _SENTENCE.split(text.strip())
     asked = sentences
     if any(s.rstrip().endswith("?") or _REQUEST.search(s) for s in sentences):
@@ -428,7 +426,7 @@ def _clauses(text: str, phrases: frozenset[Phrase] = frozenset()) -> list[_Claus
     for sentence in asked:
         start, joined = 0, False
         for cut in [*_SPLIT.finditer(sentence), None]:
-            if cut is not None and _in_a_phrase(sentence, cut, phrases):
+            if cut is not None and _in_a_phrase(sentence, cut, features):
                 continue
             piece = sentence[start : cut.start() if cut else len(sentence)].strip(" ,.")
             if cut is not None and cut.group().strip() == "," and _CONDITION.match(piece):
