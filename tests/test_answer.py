@@ -172,6 +172,16 @@ def test_several_questions_are_answered_in_order(bundled: Knowledge) -> None:
     assert reply.text.index(SALARY_RANGE) < reply.text.index("not provided")
 
 
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [("what's the pay for this one?", "salary"), ("do you pay for relocation?", "relocation")],
+)
+def test_the_pay_for_the_job_is_salary_and_paying_for_a_thing_covers_it(
+    bundled: Knowledge, question: str, intent: str
+) -> None:
+    assert ask(bundled, question).intents == [intent]
+
+
 def test_a_phrase_with_and_in_it_is_one_thing(bundled: Knowledge) -> None:
     # "roles and responsibilities" is the knowledge's phrase for the duties, not "roles" and then duties.
     assert ask(bundled, "tell me the roles and responsibilities").intents == ["responsibilities"]
