@@ -66,6 +66,14 @@ eval: $(STAMP)
 			eval/round4/$$set.yaml || exit 1; done
 	$(BIN)/posting-bot eval --knowledge eval/round4/knowledge --posting harbor-line-cook eval/round4/cook.yaml
 	$(BIN)/posting-bot eval --knowledge eval/round4/knowledge --posting oakline-shift-supervisor eval/round4/supervisor.yaml
+	for set in student staff parent quotes-pinterest; do \
+		$(BIN)/posting-bot eval --knowledge eval/round5/knowledge --posting pinterest-backend-engineer \
+			eval/round5/$$set.yaml || exit 1; done
+	for set in cook quotes-cook; do \
+		$(BIN)/posting-bot eval --knowledge eval/round5/knowledge --posting harbor-line-cook \
+			eval/round5/$$set.yaml || exit 1; done
+	$(BIN)/posting-bot eval --knowledge eval/round5/knowledge --posting brightsmile-dental-assistant eval/round5/dental.yaml
+	$(BIN)/posting-bot eval --knowledge eval/round5/knowledge --posting oakline-shift-supervisor eval/round5/supervisor.yaml
 	$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting harbor-line-cook eval/round3/quotes-cook.yaml
 
 bench: $(STAMP)

@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 and 4 (eval/round3/, eval/round4/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 5 (eval/round3/ … eval/round5/) ask about the
 same postings.
 """
 
@@ -42,6 +42,10 @@ POSTINGS = {
     "round4/cook": "harbor-line-cook",
     "round4/supervisor": "oakline-shift-supervisor",
     "round4/quotes-dental": "brightsmile-dental-assistant",
+    "round5/dental": "brightsmile-dental-assistant",
+    "round5/cook": "harbor-line-cook",
+    "round5/supervisor": "oakline-shift-supervisor",
+    "round5/quotes-cook": "harbor-line-cook",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -82,6 +86,14 @@ FLOORS: dict[str, dict[str, float]] = {
     "round4/supervisor": {"in_scope_accuracy": 0.6, "oos_recall": 1.0, "multi_fully_answered": 1.0},
     "round4/quotes-pinterest": {"answered_from_text": 0.44, "silent_kept_silent": 0.9},
     "round4/quotes-dental": {"answered_from_text": 0.4, "silent_kept_silent": 0.85},
+    "round5/student": {"in_scope_accuracy": 0.8, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round5/staff": {"in_scope_accuracy": 0.77, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round5/parent": {"in_scope_accuracy": 0.75, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round5/dental": {"in_scope_accuracy": 0.46, "oos_recall": 0.8, "multi_fully_answered": 0.5},
+    "round5/cook": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round5/supervisor": {"in_scope_accuracy": 0.6, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round5/quotes-pinterest": {"answered_from_text": 0.36, "silent_kept_silent": 0.85},
+    "round5/quotes-cook": {"answered_from_text": 0.25, "silent_kept_silent": 0.7},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -105,6 +117,11 @@ WRONG_ANSWERS = {
     "round4/dental": 3,
     "round4/cook": 2,
     "round4/supervisor": 1,
+    "round5/staff": 4,
+    "round5/parent": 1,
+    "round5/dental": 4,
+    "round5/cook": 2,
+    "round5/supervisor": 1,
 }
 
 

@@ -57,6 +57,11 @@ NATURAL_OVERLAPS = {
     "what does the interview look like",
     # round 4
     "where is the job located",
+    # round 5
+    "where can i submit my application",
+    "hi",
+    "thanks",
+    "what is the interview process like",
 }
 
 
