@@ -182,6 +182,12 @@ def test_the_pay_for_the_job_is_salary_and_paying_for_a_thing_covers_it(
     assert ask(bundled, question).intents == [intent]
 
 
+def test_a_second_question_nearly_as_clear_as_the_whole_is_answered_too(bundled: Knowledge) -> None:
+    # Whole, the message reads as experience; cut at the comma and "and", as two questions.
+    reply = ask(bundled, "How many years of experience are required, and how should I apply?")
+    assert reply.intents == ["experience", "apply"]
+
+
 def test_a_phrase_with_and_in_it_is_one_thing(bundled: Knowledge) -> None:
     # "roles and responsibilities" is the knowledge's phrase for the duties, not "roles" and then duties.
     assert ask(bundled, "tell me the roles and responsibilities").intents == ["responsibilities"]
