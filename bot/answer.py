@@ -195,12 +195,12 @@ def _answered_by_clauses(
 ) -> list[Candidate]:
     """The intents a message's clauses answer, when they rather than the whole message are answered.
 
-    The clauses win when each is nearly as good a match as the whole message (a real second question), or when
-    the whole isn't answered at all ("thanks! one more thing, is relocation covered?": the small talk drags
-    the whole below the threshold, while the question in it stands on its own). A single question that
-    merely contains "and" or a comma matches best whole. One clause alone answers for a message only when it
-    is a question: not the tail of one cut at "and" ("must I wear a suit | and tie in the office?"), nor a
-    greeting beside a question the bot can't answer ("hey! is there a dress code?").
+    The clauses win when each is nearly as good a match as the whole message (a real second question), or
+    when the whole isn't answered at all ("thanks! one more thing, is relocation covered?": the small talk
+    drags the whole below the threshold, while the question in it stands on its own). A single question
+    that merely contains "and" or a comma matches best whole. One clause alone answers for a message only
+    when it is a question: not the tail of one cut at "and" ("must I wear a suit | and tie in the
+    office?"), nor a greeting beside a question the bot can't answer ("hey! is there a dress code?").
     """
     clauses = _clauses(text, posting.matcher.features)
     pieces = [_decide(knowledge, posting, clause.text) for clause in clauses]
@@ -239,7 +239,7 @@ def _find_quotes(posting: PostingKnowledge, text: str) -> list[Quote]:
     if quotes:
         return quotes
     sentences = _SENTENCE.split(text.strip())
-    asked = [s for s in sentences if s.rstrip().endswith("?") or _ASKS.match(s) or _REQUEST.search(s)]
+    asked = [s for s in sentences if _is_asking(s)]
     if not asked or len(asked) == len(sentences):
         return []
     return posting.passages.find(" ".join(asked))
@@ -248,8 +248,12 @@ def _find_quotes(posting: PostingKnowledge, text: str) -> list[Quote]:
 def _asks_something(clause: str) -> bool:
     """A question or a request with two or more topic words: more than small talk ("thanks, that's all"
     and "hope you're having a good day, I just opened this chat" are not)."""
-    asks = _ASKS.match(clause) or _REQUEST.search(clause)
-    return bool(asks) and sum(word not in FUNCTION_WORDS for word in tokens(clause)) >= SAYS_SOMETHING
+    return _is_asking(clause) and sum(word not in FUNCTION_WORDS for word in tokens(clause)) >= SAYS_SOMETHING
+
+
+def _is_asking(text: str) -> bool:
+    """A question or a request: ends in "?", opens as a question does, or asks in a statement's clothes."""
+    return bool(text.rstrip().endswith("?") or _ASKS.match(text) or _REQUEST.search(text))
 
 
 def render_intent(knowledge: Knowledge, posting_id: str | None, intent_id: str) -> Part:
