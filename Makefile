@@ -74,6 +74,16 @@ eval: $(STAMP)
 			eval/round5/$$set.yaml || exit 1; done
 	$(BIN)/posting-bot eval --knowledge eval/round5/knowledge --posting brightsmile-dental-assistant eval/round5/dental.yaml
 	$(BIN)/posting-bot eval --knowledge eval/round5/knowledge --posting oakline-shift-supervisor eval/round5/supervisor.yaml
+	for set in agency short veteran; do \
+		$(BIN)/posting-bot eval --knowledge eval/round6/knowledge --posting pinterest-backend-engineer \
+			eval/round6/$$set.yaml || exit 1; done
+	for set in dental quotes-dental; do \
+		$(BIN)/posting-bot eval --knowledge eval/round6/knowledge --posting brightsmile-dental-assistant \
+			eval/round6/$$set.yaml || exit 1; done
+	for set in supervisor quotes-supervisor; do \
+		$(BIN)/posting-bot eval --knowledge eval/round6/knowledge --posting oakline-shift-supervisor \
+			eval/round6/$$set.yaml || exit 1; done
+	$(BIN)/posting-bot eval --knowledge eval/round6/knowledge --posting harbor-line-cook eval/round6/cook.yaml
 	$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting harbor-line-cook eval/round3/quotes-cook.yaml
 
 bench: $(STAMP)

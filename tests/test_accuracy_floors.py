@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 5 (eval/round3/ … eval/round5/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 6 (eval/round3/ … eval/round6/) ask about the
 same postings.
 """
 
@@ -46,6 +46,11 @@ POSTINGS = {
     "round5/cook": "harbor-line-cook",
     "round5/supervisor": "oakline-shift-supervisor",
     "round5/quotes-cook": "harbor-line-cook",
+    "round6/dental": "brightsmile-dental-assistant",
+    "round6/cook": "harbor-line-cook",
+    "round6/supervisor": "oakline-shift-supervisor",
+    "round6/quotes-dental": "brightsmile-dental-assistant",
+    "round6/quotes-supervisor": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -94,6 +99,14 @@ FLOORS: dict[str, dict[str, float]] = {
     "round5/supervisor": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 0.5},
     "round5/quotes-pinterest": {"answered_from_text": 0.36, "silent_kept_silent": 0.85},
     "round5/quotes-cook": {"answered_from_text": 0.25, "silent_kept_silent": 0.7},
+    "round6/agency": {"in_scope_accuracy": 0.66, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round6/short": {"in_scope_accuracy": 0.95, "oos_recall": 0.6, "multi_fully_answered": 1.0},
+    "round6/veteran": {"in_scope_accuracy": 0.77, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round6/dental": {"in_scope_accuracy": 0.68, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round6/cook": {"in_scope_accuracy": 0.11, "oos_recall": 1.0},
+    "round6/supervisor": {"in_scope_accuracy": 0.51, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round6/quotes-dental": {"answered_from_text": 0.36, "silent_kept_silent": 0.85},
+    "round6/quotes-supervisor": {"answered_from_text": 0.5, "silent_kept_silent": 0.64},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -123,6 +136,11 @@ WRONG_ANSWERS = {
     "round5/dental": 4,
     "round5/cook": 2,
     "round5/supervisor": 1,
+    "round6/agency": 1,
+    "round6/short": 2,
+    "round6/veteran": 2,
+    "round6/dental": 2,
+    "round6/supervisor": 2,
 }
 
 

@@ -62,6 +62,14 @@ NATURAL_OVERLAPS = {
     "hi",
     "thanks",
     "what is the interview process like",
+    # round 6 (one set is search-box queries: "salary?", "wfh")
+    "salary",
+    "location",
+    "which office",
+    "wfh",
+    "talk to a recruiter",
+    "will i be responsible for testing my own code",
+    "how to apply for this role",
 }
 
 
