@@ -30,6 +30,10 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(BIN)/posting-bot check
 
+# $(call round_eval,ROUND,POSTING,SETS): a round's labelled sets (eval/ROUND/SET.yaml) about one posting.
+round_eval = for set in $(3); do \
+	$(BIN)/posting-bot eval --knowledge eval/$(1)/knowledge --posting $(2) eval/$(1)/$$set.yaml || exit 1; done
+
 eval: $(STAMP)
 	$(BIN)/posting-bot eval ../shared/eval/posting-questions-dev.yaml
 	$(BIN)/posting-bot eval eval/holdout-questions.yaml
@@ -40,51 +44,30 @@ eval: $(STAMP)
 	$(BIN)/posting-bot eval --knowledge eval/imported --posting northgate-warehouse-associate \
 		eval/quotes-northgate-warehouse-associate.yaml
 	$(BIN)/posting-bot import-eval eval/import/dev
-	for voice in terse nonnative typos longwinded formal; do \
-		$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting pinterest-backend-engineer \
-			eval/round1/$$voice.yaml || exit 1; done
-	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting riverside-registered-nurse eval/round1/nurse.yaml
-	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting northstar-warehouse-associate eval/round1/warehouse.yaml
-	$(BIN)/posting-bot eval --knowledge eval/round1/knowledge --posting bloomfield-marketing-intern eval/round1/intern.yaml
-	for set in rambling typos casual esl quotes-pinterest; do \
-		$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting pinterest-backend-engineer \
-			eval/round2/$$set.yaml || exit 1; done
-	$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting brightsmile-dental-assistant eval/round2/dental.yaml
-	$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting harbor-line-cook eval/round2/cook.yaml
-	$(BIN)/posting-bot eval --knowledge eval/round2/knowledge --posting oakline-shift-supervisor \
-		eval/round2/quotes-supervisor.yaml
-	for set in changer phone hr blunt quotes-pinterest; do \
-		$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting pinterest-backend-engineer \
-			eval/round3/$$set.yaml || exit 1; done
-	$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting brightsmile-dental-assistant eval/round3/dental.yaml
-	$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting oakline-shift-supervisor eval/round3/supervisor.yaml
-	for set in newgrad abroad slang quotes-pinterest; do \
-		$(BIN)/posting-bot eval --knowledge eval/round4/knowledge --posting pinterest-backend-engineer \
-			eval/round4/$$set.yaml || exit 1; done
-	for set in dental quotes-dental; do \
-		$(BIN)/posting-bot eval --knowledge eval/round4/knowledge --posting brightsmile-dental-assistant \
-			eval/round4/$$set.yaml || exit 1; done
-	$(BIN)/posting-bot eval --knowledge eval/round4/knowledge --posting harbor-line-cook eval/round4/cook.yaml
-	$(BIN)/posting-bot eval --knowledge eval/round4/knowledge --posting oakline-shift-supervisor eval/round4/supervisor.yaml
-	for set in student staff parent quotes-pinterest; do \
-		$(BIN)/posting-bot eval --knowledge eval/round5/knowledge --posting pinterest-backend-engineer \
-			eval/round5/$$set.yaml || exit 1; done
-	for set in cook quotes-cook; do \
-		$(BIN)/posting-bot eval --knowledge eval/round5/knowledge --posting harbor-line-cook \
-			eval/round5/$$set.yaml || exit 1; done
-	$(BIN)/posting-bot eval --knowledge eval/round5/knowledge --posting brightsmile-dental-assistant eval/round5/dental.yaml
-	$(BIN)/posting-bot eval --knowledge eval/round5/knowledge --posting oakline-shift-supervisor eval/round5/supervisor.yaml
-	for set in agency short veteran; do \
-		$(BIN)/posting-bot eval --knowledge eval/round6/knowledge --posting pinterest-backend-engineer \
-			eval/round6/$$set.yaml || exit 1; done
-	for set in dental quotes-dental; do \
-		$(BIN)/posting-bot eval --knowledge eval/round6/knowledge --posting brightsmile-dental-assistant \
-			eval/round6/$$set.yaml || exit 1; done
-	for set in supervisor quotes-supervisor; do \
-		$(BIN)/posting-bot eval --knowledge eval/round6/knowledge --posting oakline-shift-supervisor \
-			eval/round6/$$set.yaml || exit 1; done
-	$(BIN)/posting-bot eval --knowledge eval/round6/knowledge --posting harbor-line-cook eval/round6/cook.yaml
-	$(BIN)/posting-bot eval --knowledge eval/round3/knowledge --posting harbor-line-cook eval/round3/quotes-cook.yaml
+	$(call round_eval,round1,pinterest-backend-engineer,terse nonnative typos longwinded formal)
+	$(call round_eval,round1,riverside-registered-nurse,nurse)
+	$(call round_eval,round1,northstar-warehouse-associate,warehouse)
+	$(call round_eval,round1,bloomfield-marketing-intern,intern)
+	$(call round_eval,round2,pinterest-backend-engineer,rambling typos casual esl quotes-pinterest)
+	$(call round_eval,round2,brightsmile-dental-assistant,dental)
+	$(call round_eval,round2,harbor-line-cook,cook)
+	$(call round_eval,round2,oakline-shift-supervisor,quotes-supervisor)
+	$(call round_eval,round3,pinterest-backend-engineer,changer phone hr blunt quotes-pinterest)
+	$(call round_eval,round3,brightsmile-dental-assistant,dental)
+	$(call round_eval,round3,oakline-shift-supervisor,supervisor)
+	$(call round_eval,round3,harbor-line-cook,quotes-cook)
+	$(call round_eval,round4,pinterest-backend-engineer,newgrad abroad slang quotes-pinterest)
+	$(call round_eval,round4,brightsmile-dental-assistant,dental quotes-dental)
+	$(call round_eval,round4,harbor-line-cook,cook)
+	$(call round_eval,round4,oakline-shift-supervisor,supervisor)
+	$(call round_eval,round5,pinterest-backend-engineer,student staff parent quotes-pinterest)
+	$(call round_eval,round5,harbor-line-cook,cook quotes-cook)
+	$(call round_eval,round5,brightsmile-dental-assistant,dental)
+	$(call round_eval,round5,oakline-shift-supervisor,supervisor)
+	$(call round_eval,round6,pinterest-backend-engineer,agency short veteran)
+	$(call round_eval,round6,brightsmile-dental-assistant,dental quotes-dental)
+	$(call round_eval,round6,oakline-shift-supervisor,supervisor quotes-supervisor)
+	$(call round_eval,round6,harbor-line-cook,cook)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150
