@@ -10,7 +10,9 @@ Every process is a real `posting-bot run` (HTTP mode) against the local Slack st
 throwaway `pgserver`. Each event is a DM in a channel of its own; its latency is the stand-in's receipt of
 the answer minus the moment the event was sent (one clock). A sender retries an unacknowledged event as
 Slack does. Printed per target: throughput and p50/p99 at 1, 8, 32 and 64 concurrent senders, p50/p99 at a
-steady 100 events/s, and events answered 0 times or more than once. Then the fault run: two replicas, every
+steady 100 events/s, events answered 0 times or more than once, and what each answered event cost the
+target's processes: CPU (of it in the kernel) and context switches, read from /proc. Then the fault run:
+two replicas, every
 fifth Web API post failing (429 and 500 in turn), retries sent to the other replica, one replica killed
 with SIGKILL mid-load and restarted.
 """
@@ -53,11 +55,55 @@ class Result:
     p99: float  # ms
     lost: int
     doubled: int
+    cost: str = ""  # per answered event, in the target's processes (Usage.per_event)
 
     def __str__(self) -> str:
         return (
             f"{self.rate:7.0f} ev/s   p50 {self.p50:7.1f} ms   p99 {self.p99:7.1f} ms"
-            f"   lost {self.lost}   doubled {self.doubled}"
+            f"   lost {self.lost}   doubled {self.doubled}{self.cost}"
+        )
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What processes have used so far, from /proc (Linux): CPU seconds and context switches."""
+
+    cpu: float
+    kernel: float
+    waits: int  # voluntary context switches: a thread blocked (a lock, the GIL, I/O)
+    preempted: int  # involuntary ones
+
+    @classmethod
+    def of(cls, pids: list[int]) -> Usage | None:
+        """None when /proc can't say (not Linux, or a process gone)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        cpu = kernel = 0.0
+        waits = preempted = 0
+        try:
+            for pid in pids:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                cpu += (int(fields[11]) + int(fields[12])) / tick
+                kernel += int(fields[12]) / tick
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    for line in (task / "status").read_text().splitlines():
+                        name, _, value = line.partition(":")
+                        if name == "voluntary_ctxt_switches":
+                            waits += int(value)
+                        elif name == "nonvoluntary_ctxt_switches":
+                            preempted += int(value)
+        except (OSError, ValueError, IndexError):
+            return None
+        return cls(cpu, kernel, waits, preempted)
+
+    def per_event(self, before: Usage, events: int) -> str:
+        """The difference since `before` per event, as printed beside a result. Threads that ended in
+        between take their context switches with them, so those are a floor."""
+        n = max(events, 1)
+        return (
+            f"   cpu {1000 * (self.cpu - before.cpu) / n:.2f} ms/ev"
+            f" (kernel {1000 * (self.kernel - before.kernel) / n:.2f})"
+            f"   switches/ev {(self.waits - before.waits) / n:.0f}"
+            f" + {(self.preempted - before.preempted) / n:.0f}"
         )
 
 
@@ -85,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         server = pgserver.get_server(work / "postgres", cleanup_mode="stop")  # type: ignore[attr-defined]
         try:
             postgres = sa.make_url(server.get_uri()).set(drivername="postgresql+psycopg")
-            targets: dict[str, tuple[str, Callable[[], contextlib.AbstractContextManager[str]]]] = {
+            targets: dict[str, tuple[str, Callable[[], contextlib.AbstractContextManager[Target]]]] = {
                 "bare": ("bare Bolt app (dict lookup)", lambda: _bare(work / "bare", api)),
                 "bare2": ("2 bare Bolt apps behind the proxy", lambda: _bare(work / "bare2", api, 2)),
                 "sqlite": (
@@ -104,15 +150,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{os.cpu_count()} CPUs; {args.events} events per level; Slack stand-in on 127.0.0.1")
             for key in chosen:
                 name, start = targets[key]
-                with start() as url:
-                    _send(api, url, 8, 20)  # warm-up
+                with start() as target:
+                    _send(api, target.url, 8, 20)  # warm-up
                     print(name)
                     for level in levels:
                         if level == "steady":
                             steady = int(100 * args.steady_seconds)
-                            print(f"  100 ev/s     {_send(api, url, 64, steady, rate=100.0)}")
+                            print(f"  100 ev/s     {_send(api, target, 64, steady, rate=100.0)}")
                         else:
-                            print(f"  {int(level):2d} senders   {_send(api, url, int(level), args.events)}")
+                            result = _send(api, target, int(level), args.events)
+                            print(f"  {int(level):2d} senders   {result}")
             if args.no_faults:
                 return 0
             print(
@@ -124,6 +171,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.cleanup()
     return 0
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str  # where events are sent
+    pids: list[int]  # the processes answering them (not the balancer: it is the harness's)
 
 
 def _fresh(server: sa.URL, name: str) -> str:
@@ -168,7 +221,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def _bare(workdir: Path, api: FakeSlackWebAPI, count: int = 1) -> Iterator[str]:
+def _bare(workdir: Path, api: FakeSlackWebAPI, count: int = 1) -> Iterator[Target]:
     """`count` bare apps; two or more behind the round-robin proxy, as the replicas are."""
     ports = [free_port() for _ in range(count)]
     workdir.mkdir(parents=True, exist_ok=True)
@@ -182,11 +235,7 @@ def _bare(workdir: Path, api: FakeSlackWebAPI, count: int = 1) -> Iterator[str]:
                     deliver(f"http://127.0.0.1:{port}/slack/events", _question(next(_channels)), SECRET)
                     break
                 time.sleep(0.1)
-        if count == 1:
-            yield f"http://127.0.0.1:{ports[0]}/slack/events"
-        else:
-            with RoundRobinProxy([f"127.0.0.1:{port}" for port in ports]) as balancer:
-                yield f"{balancer.url}/slack/events"
+        yield from _behind_balancer(ports, processes)
     finally:
         for process in processes:
             _stop(process)
@@ -195,7 +244,7 @@ def _bare(workdir: Path, api: FakeSlackWebAPI, count: int = 1) -> Iterator[str]:
 @contextlib.contextmanager
 def _bots(
     workdir: Path, api: FakeSlackWebAPI, count: int, sqlite: bool = False, url: str = ""
-) -> Iterator[str]:
+) -> Iterator[Target]:
     settings = {"DATABASE_PATH": str(workdir / "log.sqlite3")} if sqlite else {"DATABASE_URL": url}
     ports = [free_port() for _ in range(count)]
     processes = [
@@ -203,14 +252,20 @@ def _bots(
         for n, port in enumerate(ports)
     ]
     try:
-        if count == 1:
-            yield f"http://127.0.0.1:{ports[0]}/slack/events"
-        else:
-            with RoundRobinProxy([f"127.0.0.1:{port}" for port in ports]) as balancer:
-                yield f"{balancer.url}/slack/events"
+        yield from _behind_balancer(ports, processes)
     finally:
         for process in processes:
             _stop(process)
+
+
+def _behind_balancer(ports: list[int], processes: list[subprocess.Popen[bytes]]) -> Iterator[Target]:
+    """One process is sent events directly; two or more through the round-robin proxy."""
+    pids = [process.pid for process in processes]
+    if len(ports) == 1:
+        yield Target(f"http://127.0.0.1:{ports[0]}/slack/events", pids)
+    else:
+        with RoundRobinProxy([f"127.0.0.1:{port}" for port in ports]) as balancer:
+            yield Target(f"{balancer.url}/slack/events", pids)
 
 
 def _question(channel: str) -> SlackPayload:
@@ -218,9 +273,18 @@ def _question(channel: str) -> SlackPayload:
 
 
 def _send(
-    api: FakeSlackWebAPI, url: str, senders: int, count: int, rate: float | None = None, retry: bool = False
+    api: FakeSlackWebAPI,
+    target: Target | str,
+    senders: int,
+    count: int,
+    rate: float | None = None,
+    retry: bool = False,
 ) -> Result:
-    """Send `count` events from `senders` threads (at `rate` events/s when given); wait for the answers."""
+    """Send `count` events from `senders` threads (at `rate` events/s when given); wait for the answers.
+    Given a Target, also what they cost its processes."""
+    url = target if isinstance(target, str) else target.url
+    pids = [] if isinstance(target, str) else target.pids
+    before = Usage.of(pids) if pids else None
     channels = [next(_channels) for _ in range(count)]
     sent: dict[str, float] = {}
     start = time.time()
@@ -237,7 +301,11 @@ def _send(
 
     with ThreadPoolExecutor(senders) as pool:
         list(pool.map(send, range(count)))
-    return _collect(api, channels, sent, start)
+    result = _collect(api, channels, sent, start)
+    after = Usage.of(pids) if before is not None else None
+    if before is not None and after is not None:
+        result.cost = after.per_event(before, count - result.lost)
+    return result
 
 
 def _collect(api: FakeSlackWebAPI, channels: list[str], sent: dict[str, float], start: float) -> Result:
