@@ -37,15 +37,19 @@ LIST_ITEMS = 4  # an answer with this many list lines is long: a quote that answ
 _LIST_LINE = re.compile(r"^\s*(?:[•*-]|\d+[.)])\s", re.MULTILINE)
 
 # Where one message holds several questions: sentence ends, semicolons, and joining words (or a lone "+",
-# "&" or "n") that start a new clause. A split is only kept when its pieces answer different intents
-# confidently.
+# "&" or "n"; Spanish "y", "también", "además") that start a new clause ("plus" is not one: "is it a
+# plus if…"). A split is only kept when its pieces answer different intents confidently.
 _SPLIT = re.compile(
-    r"[?!;\n]+|\.\s+|,?\s+(?:\b(?:and|n|also|plus|as well as)\b|[+&])\s+|,\s+(?=\w+\s+\w+)", re.IGNORECASE
+    r"[?!;\n]+|\.\s+|,?\s+(?:\b(?:and|n|also|as well as|y|tambien|también|ademas|además)\b|[+&])\s+"
+    r"|,\s+(?=\w+\s+\w+)",
+    re.IGNORECASE,
 )
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_JOINING = re.compile(r"\b(?:and|n|also|plus|as well as)\b|[+&]", re.IGNORECASE)  # in a cut of _SPLIT
+_JOINING = re.compile(  # in a cut of _SPLIT
+    r"\b(?:and|n|also|as well as|y|tambien|también|ademas|además)\b|[+&]", re.IGNORECASE
+)
 _ASKING = (
     r"what\w*|how\w*|when|where|which|who|whom|whose|why|is|are|am|was|were|do|does|did|can|could|will"
     r"|would|should|shall|may|might|must|have|has|any|tell|please"
@@ -54,13 +58,17 @@ _ASKS = re.compile(rf"^(?:{_ASKING})\b", re.IGNORECASE)
 _QUESTION_OPENING = re.compile(rf"^(?:{_ASKING}|i|i'm|im)\b", re.IGNORECASE)
 # A statement about the asker ("I've been freelancing…", "My partner…", "We're expecting…") that ends in a
 # full stop; unless it is a request in a statement's clothes ("I'd like to know…", "I'd be grateful…").
+# The same in Spanish ("Tengo 8 años de cocinero.", "Vivo en Houston.", "Quisiera saber…").
 _CONTEXT = re.compile(
-    r"^(?:i|i'm|im|i've|ive|i'd|i'll|my|we|we're|we've|our|at my|currently|right now)\b[^?]*[.!]$",
+    r"^(?:i|i'm|im|i've|ive|i'd|i'll|my|we|we're|we've|our|at my|currently|right now"
+    r"|tengo|trabaj[eé]|trabajo|he trabajado|llevo|soy|vivo|estoy|estudi[eé]|termin[eé]|mi|mis|actualmente"
+    r")\b[^?]*[.!]$",
     re.IGNORECASE,
 )
 _REQUEST = re.compile(
     r"\b(?:know|wonder(?:ing)?|curious|grateful|appreciate|please|let me|tell me|could you|can you|would you"
-    r"|interested in|ask(?:ing)?|confirm|advise|understand)\b",
+    r"|interested in|ask(?:ing)?|confirm|advise|understand"
+    r"|saber|me podr[ií]as? decir|podr[ií]as? decirme|me puedes? decir|d[ií]game|dime|por favor)\b",
     re.IGNORECASE,
 )
 
@@ -411,14 +419,16 @@ def _in_a_phrase(sentence: str, cut: re.Match[str], features: Callable[[str], li
     half", "roles and responsibilities", a team named "Core and Monetization"): the matcher's reading of
     the words around it has fewer of that word than the text."""
     joiner = tokens(cut.group())
-    if not joiner:
+    # What the joining word reads as alone: itself, or a one-word synonym's word ("y" is also "why").
+    alone = features(joiner[0]) if joiner else []
+    if not alone:
         return False
     words = [
         *tokens(sentence[: cut.start()])[-PHRASE_REACH:],
         *joiner,
         *tokens(sentence[cut.end() :])[:PHRASE_REACH],
     ]
-    return features(" ".join(words)).count(stem(joiner[0])) < words.count(joiner[0])
+    return features(" ".join(words)).count(alone[0]) < words.count(joiner[0])
 
 
 def _clauses(text: str, features: Callable[[str], list[str]]) -> list[_Clause]:

@@ -80,6 +80,18 @@ class _Query:
     topic_weight: float  # the part of it from words that name a topic (TOPIC_INTENTS)
 
 
+def translations(
+    languages: Mapping[str, Mapping[str, Sequence[str]]], synonyms: Mapping[Phrase, Phrase]
+) -> dict[Phrase, Phrase]:
+    """`{language: {English word: [its words]}}` -> phrase replacements onto the English words, each read
+    through `synonyms` ("seguro" means "insurance", which the knowledge reads as "benefits")."""
+    table: dict[Phrase, Phrase] = {}
+    for mapping in languages.values():
+        for source, target in build_synonyms(mapping).items():
+            table[source] = synonyms.get(target, target)
+    return table
+
+
 def build_synonyms(mapping: Mapping[str, Sequence[str]], asking: Sequence[str] = ()) -> dict[Phrase, Phrase]:
     """`{canonical: [variant, ...]}` from the knowledge -> normalised phrase replacements. Phrases that only
     frame a request (`asking`: "I would be grateful if you could") are replaced by nothing: a long formal
@@ -138,8 +150,14 @@ class Matcher:
     index: thousands of postings cost one index, not one each.
     """
 
-    def __init__(self, examples: Mapping[str, Sequence[str]], synonyms: Mapping[Phrase, Phrase]) -> None:
+    def __init__(
+        self,
+        examples: Mapping[str, Sequence[str]],
+        synonyms: Mapping[Phrase, Phrase],
+        exact: frozenset[Phrase] = frozenset(),
+    ) -> None:
         self.synonyms = dict(synonyms)
+        self._exact = exact  # synonyms no typo is corrected to (another language's words)
         # A named view's own synonyms, looked up before the shared ones, and the typo targets they add.
         self._names: dict[Phrase, Phrase] = {}
         self._name_typos: tuple[list[str], list[int]] = ([], [])
@@ -379,7 +397,7 @@ class Matcher:
         targets: list[str] = []
         columns: list[int] = []
         for source, target in synonyms.items():
-            if len(source) == 1 and len(target) == 1:
+            if len(source) == 1 and len(target) == 1 and source not in self._exact:
                 column = self._vocab_index.get(stem(target[0]))
                 if column is not None and stem(source[0]) not in self._vocab_index:
                     targets.append(stem(source[0]))

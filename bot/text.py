@@ -17,6 +17,8 @@ _SLACK_MARKUP = re.compile(r"<(?:[@#!]|[a-z][a-z0-9+.-]*:)[^<>]*>", re.IGNORECAS
 # Slack escapes these three in the text it delivers; "&amp;" must not become the word "amp".
 _SLACK_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+# Accents on Latin letters go: people type "cuanto" for "cuánto" and "resume" for "résumé".
+_LATIN_ACCENTS = str.maketrans("áàâäãåéèêëíìîïóòôöõúùûüñçý", "aaaaaaeeeeiiiiooooouuuuncy")
 _CONTRACTIONS = [
     (re.compile(r"\bcan't\b"), "can not"),
     (re.compile(r"\bwon't\b"), "will not"),
@@ -47,7 +49,19 @@ _FUNCTION_WORDS_TEXT = """
     who whom whose how when where why can could would will shall should may might must any some all each
     every have has had and or but nor if not no yes like get got please tell know let more most much many
 """
-FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+# The same for Spanish: a Spanish speaker's question is read through the Spanish words in the knowledge's
+# synonyms, and these carry no topic any more than their English counterparts do. Words that are also
+# English words a question may turn on ("son", "solo", "con", "ok") are left out.
+_SPANISH_FUNCTION_WORDS_TEXT = """
+    el la los las lo le les un una unos unas del al de en y o u que cual cuales quien quienes como cuando
+    donde cuanto cuanta cuantos cuantas por para sin mi mis tu tus su sus te se nos yo usted ustedes ella
+    ellos ellas nosotros es esta estan este esto esa ese eso estos estas esos esas ser estar estoy soy sea
+    seria fue hay tiene tienen tengo tenemos tienes puedo puede pueden podria podrian hace hacen hacer hago
+    haria muy mas tambien tmb pero si ya ni algo algun alguna alguno algunos algunas todo toda todos todas
+    cada sobre entre hasta desde porque pq xq q bueno pues oye saber quisiera gustaria mucho mucha muchos
+    muchas aqui ahi alli
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split()) | frozenset(_SPANISH_FUNCTION_WORDS_TEXT.split())
 # The matcher also reads these as saying how a question is asked, not what about: a question isn't held to
 # them when no example happens to use one ("whether", "regarding", "basically").
 _NON_TOPIC_TEXT = """
@@ -67,9 +81,11 @@ def strip_slack_markup(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Lower-case, NFKC, no Slack markup, contractions expanded, punctuation turned into spaces."""
+    """Lower-case, NFKC, no accents on Latin letters, no Slack markup, contractions expanded, punctuation
+    turned into spaces."""
     # Apostrophes first: NFKC turns "\u00b4" into a space plus a combining accent.
     text = unicodedata.normalize("NFKC", strip_slack_markup(text).translate(_APOSTROPHES)).lower()
+    text = text.translate(_LATIN_ACCENTS)
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     text = text.replace("'", " ").replace("_", " ")

@@ -8,8 +8,8 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 6 (eval/round3/ … eval/round6/) ask about the
-same postings.
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 8 (eval/round3/ … eval/round8/) ask about the
+same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
 from __future__ import annotations
@@ -51,6 +51,13 @@ POSTINGS = {
     "round6/supervisor": "oakline-shift-supervisor",
     "round6/quotes-dental": "brightsmile-dental-assistant",
     "round6/quotes-supervisor": "oakline-shift-supervisor",
+    "round7/cook-es": "harbor-line-cook",
+    "round7/dental-spanglish": "brightsmile-dental-assistant",
+    "round7/supervisor-es": "oakline-shift-supervisor",
+    "round8/dental-es": "brightsmile-dental-assistant",
+    "round8/supervisor-spanglish": "oakline-shift-supervisor",
+    "round8/cook-es-long": "harbor-line-cook",
+    "round8/supervisor-en": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -103,10 +110,19 @@ FLOORS: dict[str, dict[str, float]] = {
     "round6/short": {"in_scope_accuracy": 0.95, "oos_recall": 0.6, "multi_fully_answered": 1.0},
     "round6/veteran": {"in_scope_accuracy": 0.77, "oos_recall": 0.8, "multi_fully_answered": 1.0},
     "round6/dental": {"in_scope_accuracy": 0.68, "oos_recall": 1.0, "multi_fully_answered": 0.5},
-    "round6/cook": {"in_scope_accuracy": 0.11, "oos_recall": 1.0},
+    "round6/cook": {"in_scope_accuracy": 0.55, "oos_recall": 1.0, "multi_fully_answered": 0.5},
     "round6/supervisor": {"in_scope_accuracy": 0.51, "oos_recall": 1.0, "multi_fully_answered": 0.5},
     "round6/quotes-dental": {"answered_from_text": 0.36, "silent_kept_silent": 0.85},
     "round6/quotes-supervisor": {"answered_from_text": 0.5, "silent_kept_silent": 0.64},
+    "round7/cook-es": {"in_scope_accuracy": 0.44, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round7/dental-spanglish": {"in_scope_accuracy": 0.55, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round7/supervisor-es": {"in_scope_accuracy": 0.24, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round7/pinterest-esl": {"in_scope_accuracy": 0.84, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round8/pinterest-es": {"in_scope_accuracy": 0.62, "oos_recall": 0.8, "multi_fully_answered": 0.5},
+    "round8/dental-es": {"in_scope_accuracy": 0.57, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round8/supervisor-spanglish": {"in_scope_accuracy": 0.53, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round8/cook-es-long": {"in_scope_accuracy": 0.38, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round8/supervisor-en": {"in_scope_accuracy": 0.66, "oos_recall": 1.0, "multi_fully_answered": 0.5},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -141,6 +157,16 @@ WRONG_ANSWERS = {
     "round6/veteran": 2,
     "round6/dental": 2,
     "round6/supervisor": 2,
+    # Before Spanish was read the Spanish sets got no wrong answer because they got no answer at all; the
+    # one here is "tengo 17 años, puedo aplicar?" answered with how to apply, as "I'm 17, can I apply?" is.
+    "round6/cook": 1,
+    "round7/cook-es": 1,
+    "round7/dental-spanglish": 4,
+    "round7/pinterest-esl": 5,
+    "round8/pinterest-es": 2,
+    "round8/dental-es": 2,
+    "round8/cook-es-long": 2,
+    "round8/supervisor-en": 1,
 }
 
 

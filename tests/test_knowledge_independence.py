@@ -69,6 +69,10 @@ NATURAL_OVERLAPS = {
     "wfh",
     "talk to a recruiter",
     "will i be responsible for testing my own code",
+    # round 8 (its English set, plain and casual)
+    "how much experience do i need",
+    "where is the job",
+    "tell me about the company",
     "how to apply for this role",
 }
 

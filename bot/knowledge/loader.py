@@ -23,7 +23,7 @@ from bot.knowledge.posting_text import PostingTextError, orphan_problem, read_po
 from bot.knowledge.schema import Intent, IntentsFile, Messages, Posting
 from bot.knowledge.templates import Template, TemplateError, parse
 from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, comment_cuts, load_yaml
-from bot.matcher import Matcher, Phrase, build_synonyms
+from bot.matcher import Matcher, Phrase, build_synonyms, translations
 from bot.related_words import related_words_problems
 
 __all__ = [
@@ -241,8 +241,11 @@ class SharedPart:
         self.example_owner: dict[str, str] = {}
         problems += checks.duplicate_examples(file.intents, doc, self.example_owner)
         self.messages = _compile_messages(file.messages, doc, problems)
-        self.synonyms = build_synonyms(file.synonyms, file.asking)
-        self.matcher = Matcher(_examples(file.intents), self.synonyms)
+        english = build_synonyms(file.synonyms, file.asking)
+        foreign = translations(file.languages, english)
+        self.synonyms = {**foreign, **english}  # a word both ways is read as the English synonyms say
+        self.exact = frozenset(foreign) - frozenset(english)
+        self.matcher = Matcher(_examples(file.intents), self.synonyms, self.exact)
         # Matchers for postings whose names occur in the shared examples, by those names: every "Backend
         # Engineer" posting shares one.
         self._renamed: dict[tuple[tuple[Phrase, Phrase], ...], Matcher] = {}
@@ -252,14 +255,18 @@ class SharedPart:
         """The posting's matcher: the shared one seen through its names, unless it needs its own."""
         names = _posting_synonyms(posting)
         if posting.intents:
-            return Matcher(_examples([*self.file.intents, *posting.intents]), {**self.synonyms, **names})
+            return Matcher(
+                _examples([*self.file.intents, *posting.intents]), {**self.synonyms, **names}, self.exact
+            )
         changing = {s: t for s, t in names.items() if self._changes_examples(s, t)}
         if not changing:
             return self.matcher.named(names)
         key = tuple(changing.items())
         base = self._renamed.get(key)
         if base is None:
-            base = self._renamed[key] = Matcher(_examples(self.file.intents), {**self.synonyms, **changing})
+            base = self._renamed[key] = Matcher(
+                _examples(self.file.intents), {**self.synonyms, **changing}, self.exact
+            )
         rest = {s: t for s, t in names.items() if s not in changing}
         return base.named(rest) if rest else base
 

@@ -141,6 +141,10 @@ class IntentsFile(Strict):
         default_factory=list,
         description="phrases that only frame a request ('I would be grateful if you could'): not matched",
     )
+    languages: dict[NonEmptyText, dict[NonEmptyText, list[NonEmptyText]]] = Field(
+        default_factory=dict,
+        description="language -> {English word: [its words in that language]}; read exactly, never as typos",
+    )
     intents: list[Intent] = Field(min_length=1)
 
 
