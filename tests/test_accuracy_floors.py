@@ -120,7 +120,11 @@ FLOORS: dict[str, dict[str, float]] = {
     "round7/pinterest-esl": {"in_scope_accuracy": 0.84, "oos_recall": 0.8, "multi_fully_answered": 1.0},
     "round8/pinterest-es": {"in_scope_accuracy": 0.62, "oos_recall": 0.8, "multi_fully_answered": 0.5},
     "round8/dental-es": {"in_scope_accuracy": 0.57, "oos_recall": 1.0, "multi_fully_answered": 0.5},
-    "round8/supervisor-spanglish": {"in_scope_accuracy": 0.53, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round8/supervisor-spanglish": {
+        "in_scope_accuracy": 0.53,
+        "oos_recall": 1.0,
+        "multi_fully_answered": 1.0,
+    },
     "round8/cook-es-long": {"in_scope_accuracy": 0.38, "oos_recall": 0.8, "multi_fully_answered": 1.0},
     "round8/supervisor-en": {"in_scope_accuracy": 0.66, "oos_recall": 1.0, "multi_fully_answered": 0.5},
 }
