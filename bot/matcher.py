@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.other_languages import Language, OtherLanguages
 from bot.text import NON_TOPIC_WORDS
 from bot.text import tokens as text_tokens
 
@@ -80,34 +81,23 @@ class _Query:
     topic_weight: float  # the part of it from words that name a topic (TOPIC_INTENTS)
 
 
-def translations(
-    languages: Mapping[str, Mapping[str, Sequence[str]]], synonyms: Mapping[Phrase, Phrase]
-) -> dict[Phrase, Phrase]:
-    """`{language: {English word: [its words]}}` -> phrase replacements onto the English words, each read
-    through `synonyms` ("seguro" means "insurance", which the knowledge reads as "benefits")."""
-    table: dict[Phrase, Phrase] = {}
-    for mapping in languages.values():
-        for source, target in build_synonyms(mapping).items():
-            table[source] = synonyms.get(target, target)
-    return table
-
-
 def build_synonyms(mapping: Mapping[str, Sequence[str]], asking: Sequence[str] = ()) -> dict[Phrase, Phrase]:
     """`{canonical: [variant, ...]}` from the knowledge -> normalised phrase replacements. Phrases that only
     frame a request (`asking`: "I would be grateful if you could") are replaced by nothing: a long formal
     question would otherwise be five words of padding longer than the plain one."""
-    table: dict[Phrase, Phrase] = {phrase: () for phrase in map(_phrase, asking) if phrase}
+    table: dict[Phrase, Phrase] = {framing: () for framing in map(phrase, asking) if framing}
     for canonical, variants in mapping.items():
-        target = _phrase(canonical)
+        target = phrase(canonical)
         for variant in variants:
-            source = _phrase(variant)
+            source = phrase(variant)
             if source and source != target:
                 table[source] = target
     return table
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _phrase(text: str) -> Phrase:
+def phrase(text: str) -> Phrase:
+    """`text` as the matcher reads it: normalised words."""
     # Cached: thousands of postings name the same few companies and titles, and normalising is not free.
     return tuple(text_tokens(text))
 
@@ -154,10 +144,13 @@ class Matcher:
         self,
         examples: Mapping[str, Sequence[str]],
         synonyms: Mapping[Phrase, Phrase],
-        exact: frozenset[Phrase] = frozenset(),
+        languages: OtherLanguages | None = None,
     ) -> None:
-        self.synonyms = dict(synonyms)
-        self._exact = exact  # synonyms no typo is corrected to (another language's words)
+        # Words of other languages read as English ones (bot.other_languages): exactly, never corrected to as
+        # typos, and their other forms through `languages.read` (in questions only).
+        self.synonyms = {**languages.table, **synonyms} if languages else dict(synonyms)
+        self._exact = languages.exact if languages else frozenset()
+        self._languages: OtherLanguages | None = None  # the examples are English: not read through it
         # A named view's own synonyms, looked up before the shared ones, and the typo targets they add.
         self._names: dict[Phrase, Phrase] = {}
         self._name_typos: tuple[list[str], list[int]] = ([], [])
@@ -213,6 +206,7 @@ class Matcher:
             columns.append(column)
         # A question word's nearest typo target (word, score, column), before the function-word rule.
         self._typo_cache: dict[str, tuple[str, float, int] | None] = {}
+        self._languages = languages
 
     @property
     def size(self) -> int:
@@ -367,6 +361,8 @@ class Matcher:
     def _apply_synonyms(self, words: list[str]) -> list[str]:
         if not self.synonyms and not self._names:
             return words
+        # Another language's other word forms are read only in a message written (partly) in it.
+        languages = self._languages.written_in(words) if self._languages is not None else []
         out: list[str] = []
         i = 0
         while i < len(words):
@@ -380,9 +376,16 @@ class Matcher:
                     i += length
                     break
             else:
-                out.append(words[i])
+                out.extend(self._foreign(words[i], languages) if languages else (words[i],))
                 i += 1
         return out
+
+    def _foreign(self, word: str, languages: Sequence[Language]) -> Phrase:
+        """`word`, or its English reading as another form of a word listed in one of `languages`, when it
+        is none the English side knows."""
+        if word in NON_TOPIC_WORDS or stem(word) in self._vocab_index:
+            return (word,)
+        return OtherLanguages.read(word, languages) or (word,)
 
     def _typo_vocabulary(self) -> tuple[list[str], list[int]]:
         """Words a typo may be corrected to, with the column each stands for.

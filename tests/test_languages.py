@@ -142,3 +142,19 @@ def test_a_malformed_languages_section_is_refused_clearly(tmp_path: Path, sectio
     result = run_cli("check", "--knowledge", directory)
     assert result.returncode != 0
     assert "languages" in result.stdout + result.stderr
+
+
+def test_other_forms_of_a_listed_word_are_read_in_a_spanish_message() -> None:
+    # "patrocina" is not listed; "patrocinar" is (under visa), and the message has listed words ("la").
+    (visa,) = ask("¿La empresa patrocina a extranjeros?")
+    assert visa["intents"] == ["visa"]
+    features = load_knowledge(KNOWLEDGE).posting(None).matcher.features
+    assert "week" in features("cuantas horas semanales")  # "semanal" is listed
+    assert "week" not in features("semanales")  # alone, nothing says the message is Spanish
+
+
+def test_an_english_message_is_never_read_through_another_language() -> None:
+    # "residente" is listed (under visa); "resident" is Spanish-stemmed alike, but nothing here is Spanish.
+    features = load_knowledge(KNOWLEDGE).posting(None).matcher.features
+    assert "visa" not in features("I am a longtime resident of Loveland")
+    assert "visa" in features("soy residente de Loveland")

@@ -23,7 +23,8 @@ from bot.knowledge.posting_text import PostingTextError, orphan_problem, read_po
 from bot.knowledge.schema import Intent, IntentsFile, Messages, Posting
 from bot.knowledge.templates import Template, TemplateError, parse
 from bot.knowledge.yaml_source import Loc, Problem, YamlDocument, YamlError, comment_cuts, load_yaml
-from bot.matcher import Matcher, Phrase, build_synonyms, translations
+from bot.matcher import Matcher, Phrase, build_synonyms, phrase
+from bot.other_languages import OtherLanguages
 from bot.related_words import related_words_problems
 
 __all__ = [
@@ -241,11 +242,9 @@ class SharedPart:
         self.example_owner: dict[str, str] = {}
         problems += checks.duplicate_examples(file.intents, doc, self.example_owner)
         self.messages = _compile_messages(file.messages, doc, problems)
-        english = build_synonyms(file.synonyms, file.asking)
-        foreign = translations(file.languages, english)
-        self.synonyms = {**foreign, **english}  # a word both ways is read as the English synonyms say
-        self.exact = frozenset(foreign) - frozenset(english)
-        self.matcher = Matcher(_examples(file.intents), self.synonyms, self.exact)
+        self.synonyms = build_synonyms(file.synonyms, file.asking)
+        self.languages = OtherLanguages(file.languages, self.synonyms, phrase)
+        self.matcher = Matcher(_examples(file.intents), self.synonyms, self.languages)
         # Matchers for postings whose names occur in the shared examples, by those names: every "Backend
         # Engineer" posting shares one.
         self._renamed: dict[tuple[tuple[Phrase, Phrase], ...], Matcher] = {}
@@ -256,7 +255,7 @@ class SharedPart:
         names = _posting_synonyms(posting)
         if posting.intents:
             return Matcher(
-                _examples([*self.file.intents, *posting.intents]), {**self.synonyms, **names}, self.exact
+                _examples([*self.file.intents, *posting.intents]), {**self.synonyms, **names}, self.languages
             )
         changing = {s: t for s, t in names.items() if self._changes_examples(s, t)}
         if not changing:
@@ -265,7 +264,7 @@ class SharedPart:
         base = self._renamed.get(key)
         if base is None:
             base = self._renamed[key] = Matcher(
-                _examples(self.file.intents), {**self.synonyms, **changing}, self.exact
+                _examples(self.file.intents), {**self.synonyms, **changing}, self.languages
             )
         rest = {s: t for s, t in names.items() if s not in changing}
         return base.named(rest) if rest else base
