@@ -11,11 +11,10 @@ language is often a letter away from a word of another ("pagar", "pager").
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-import snowballstemmer
+from bot.stemming import snowball
 
 Phrase = tuple[str, ...]
 
@@ -85,26 +84,8 @@ class Language:
     stems: dict[str, Phrase]  # the stem of each entry of MIN_STEMMED_WORD letters or more: its reading
 
 
-CACHED = 50_000  # stems kept per language: question words are open-ended and the bot runs for weeks
-
-
 def _stemmer(language: str) -> Callable[[str], str] | None:
-    """The language's Snowball stemmer, cached and safe to call from threads (a Snowball stemmer keeps the
-    word it is working on in itself), or None when Snowball has none."""
-    name = language.strip().lower()
-    if name not in snowballstemmer.algorithms():
+    try:
+        return snowball(language)
+    except ValueError:  # a language Snowball has no stemmer for is read by its listed words alone
         return None
-    stemmer = snowballstemmer.stemmer(name)
-    lock = threading.Lock()
-    cache: dict[str, str] = {}
-
-    def stem(word: str) -> str:
-        found = cache.get(word)
-        if found is None:
-            with lock:
-                found = stemmer.stemWord(word)
-            if len(cache) < CACHED:
-                cache[word] = found
-        return found
-
-    return stem

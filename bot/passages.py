@@ -36,13 +36,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import snowballstemmer
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from rapidfuzz import fuzz, process
 
 from bot.matcher import stem as light_stem
 from bot.related_words import bundled_related_words
+from bot.stemming import snowball
 from bot.text import tokens
 
 Kind = Literal["requirement", "duty", "offer", "about", "other"]
@@ -183,23 +183,15 @@ _THING_ASKED = (
 _ALTERNATIVES = re.compile(r"([\w+#.-]+) or (?:(?:an?|the) )?([\w+#.-]+)")
 _SYNONYM = "~"  # keeps synonym-mapped words apart from words as written
 _RELATED = "@"  # marks a related-words group ("@curiosity") among a passage's words
-_ENGLISH = snowballstemmer.stemmer("english")
+_ENGLISH = snowball("english")
 # Words two letters apart that say one thing: "a/b" testing, "c/c++", "ci/cd".
 _SLASHED = re.compile(r"\b(\w)/(\w)\b")
 _FILLER_PHRASES = re.compile(r"\bas well\b|\bin this (?:role|position|job)\b")
 
 
-_stem_cache: dict[str, str] = {}
-
-
 def stem(word: str) -> str:
-    """Snowball's English stemmer, cached: "flexible" and "flexibility", "restful" and "rest" meet."""
-    found = _stem_cache.get(word)
-    if found is None:
-        found = _ENGLISH.stemWord(word)
-        if len(_stem_cache) < 100_000:  # questions' words are open-ended and the bot runs for weeks
-            _stem_cache[word] = found
-    return found
+    """Snowball's English stemmer: "flexible" and "flexibility", "restful" and "rest" meet."""
+    return _ENGLISH(word)
 
 
 _ASKING_STEMS = frozenset(stem(word) for word in _ASKING) | _ASKING

@@ -158,3 +158,21 @@ def test_an_english_message_is_never_read_through_another_language() -> None:
     features = load_knowledge(KNOWLEDGE).posting(None).matcher.features
     assert "visa" not in features("I am a longtime resident of Loveland")
     assert "visa" in features("soy residente de Loveland")
+
+
+def test_a_language_snowball_has_no_stemmer_for_is_read_by_its_listed_words(tmp_path: Path) -> None:
+    intents = """\
+        languages:
+          klingon:
+            salary: [qapla]
+        intents:
+          - id: salary
+            label: Salary
+            topic: the salary
+            examples: [what does it pay, how much is the salary]
+            answer: Pay.
+        """
+    directory = write_knowledge(tmp_path / "kb", intents, {"acme-dev.yaml": MINIMAL_POSTING})
+    features = load_knowledge(directory).posting(None).matcher.features
+    assert features("qapla") == features("salary")
+    assert features("qaplaaa") != features("salary")  # no stems, and never a typo target
