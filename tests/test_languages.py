@@ -18,6 +18,15 @@ from tests.conftest import KNOWLEDGE
 from tests.environment import run_cli
 from tests.fixtures.kb import MINIMAL_POSTING, SALARY_RANGE, write_knowledge
 
+# A salary intent for the small knowledge written here (indented as the fixtures' `intents:` items).
+SALARY = """\
+          - id: salary
+            label: Salary
+            topic: the salary
+            examples: [what does it pay, how much is the salary]
+            answer: Pay.
+"""
+
 
 def ask(*questions: str, knowledge: Path = KNOWLEDGE) -> list[dict[str, Any]]:
     result = run_cli("ask", "--knowledge", knowledge, "--json", "-", stdin="\n".join(questions) + "\n")
@@ -63,7 +72,7 @@ def test_a_foreign_word_is_never_a_typo_target() -> None:
 
 
 def test_english_synonyms_win_over_a_word_of_another_language(tmp_path: Path) -> None:
-    intents = """\
+    intents = f"""\
         synonyms:
           salary: [pay, tips]
         languages:
@@ -71,12 +80,7 @@ def test_english_synonyms_win_over_a_word_of_another_language(tmp_path: Path) ->
             relocation: [tips, mudanza]
             insurance: [seguro]
         intents:
-          - id: salary
-            label: Salary
-            topic: the salary
-            examples: [what does it pay, how much is the salary]
-            answer: Pay.
-          - id: relocation
+{SALARY}          - id: relocation
             label: Relocation
             topic: relocation
             examples: [do you help with relocation, is relocation covered]
@@ -99,7 +103,7 @@ def test_english_synonyms_win_over_a_word_of_another_language(tmp_path: Path) ->
 
 
 def test_a_foreign_word_read_through_an_english_synonym(tmp_path: Path) -> None:
-    intents = """\
+    intents = f"""\
         synonyms:
           benefits: [insurance]
         languages:
@@ -111,12 +115,7 @@ def test_a_foreign_word_read_through_an_english_synonym(tmp_path: Path) -> None:
             topic: benefits
             examples: [what benefits are there, tell me about the benefits]
             answer: Benefits.
-          - id: salary
-            label: Salary
-            topic: the salary
-            examples: [what does it pay, how much is the salary]
-            answer: Pay.
-        """
+{SALARY}        """
     directory = write_knowledge(tmp_path / "kb", intents, {"acme-dev.yaml": MINIMAL_POSTING})
     features = load_knowledge(directory).posting(None).matcher.features
     assert features("seguro") == features("insurance") == features("benefits")
@@ -161,17 +160,12 @@ def test_an_english_message_is_never_read_through_another_language() -> None:
 
 
 def test_a_language_snowball_has_no_stemmer_for_is_read_by_its_listed_words(tmp_path: Path) -> None:
-    intents = """\
+    intents = f"""\
         languages:
           klingon:
             salary: [qapla]
         intents:
-          - id: salary
-            label: Salary
-            topic: the salary
-            examples: [what does it pay, how much is the salary]
-            answer: Pay.
-        """
+{SALARY}        """
     directory = write_knowledge(tmp_path / "kb", intents, {"acme-dev.yaml": MINIMAL_POSTING})
     features = load_knowledge(directory).posting(None).matcher.features
     assert features("qapla") == features("salary")
