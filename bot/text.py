@@ -50,8 +50,8 @@ _FUNCTION_WORDS_TEXT = """
     every have has had and or but nor if not no yes like get got please tell know let more most much many
 """
 # The same for Spanish: a Spanish speaker's question is read through the Spanish words in the knowledge's
-# synonyms, and these carry no topic any more than their English counterparts do. Words that are also
-# English words a question may turn on ("son", "solo", "con", "ok") are left out.
+# `languages:` (bot.other_languages), and these carry no topic any more than their English counterparts
+# do. Words that are also English words a question may turn on ("son", "solo", "con", "ok") are left out.
 _SPANISH_FUNCTION_WORDS_TEXT = """
     el la los las lo le les un una unos unas del al de en y o u que cual cuales quien quienes como cuando
     donde cuanto cuanta cuantos cuantas por para sin mi mis tu tus su sus te se nos yo usted ustedes ella
