@@ -73,10 +73,16 @@ _REQUEST = re.compile(
 )
 
 
+# Beside a question, any sentence ending in a full stop that isn't a request is context: "Team culture
+# matters a lot to me. Which group would I join?" asks one thing.
+_STATEMENT = re.compile(r"^[^?]*[.!]$")
+
 # A condition before the question it qualifies ("if I move to another state later, can I keep working
 # remotely?") asks nothing itself.
 _CONDITION = re.compile(
-    r"^(?:if|once|since|because|unless|although|though|assuming|provided|even if|in case|as long as)\b",
+    r"^(?:if|once|since|because|unless|although|though|assuming|provided|even if|in case|as long as"
+    r"|before|after|when(?!\s+(?:do|does|did|is|are|was|were|will|would|can|could|should|shall|may|might)\b)"
+    r"|whenever|while|until|having|given)\b",
     re.IGNORECASE,
 )
 # A clause that only says what the message is about ("for this post, …", "as an intern, …") asks nothing.
@@ -438,7 +444,7 @@ def _clauses(text: str, features: Callable[[str], list[str]]) -> list[_Clause]:
         # Beside a question or a request, a sentence about oneself is context, not a second question: "I
         # just bought a house, so I can't take a step back financially. What's the base salary?" asks one
         # thing.
-        asked = [s for s in sentences if not _CONTEXT.match(s) or _REQUEST.search(s)]
+        asked = [s for s in sentences if not _context(s) or _REQUEST.search(s)]
     clauses: list[_Clause] = []
     set_aside = len(asked) < len(sentences)
     for sentence in asked:
@@ -455,6 +461,11 @@ def _clauses(text: str, features: Callable[[str], list[str]]) -> list[_Clause]:
                 start, joined = cut.end(), bool(_JOINING.search(cut.group()))
     # One clause is the whole message again, unless the context or a condition around it was set aside.
     return clauses if len(clauses) > 1 or set_aside else []
+
+
+def _context(sentence: str) -> bool:
+    """A sentence that tells rather than asks: about the asker, or any statement ending in a full stop."""
+    return bool(_CONTEXT.match(sentence) or _STATEMENT.match(sentence))
 
 
 def _distinct(candidates: list[Candidate], posting: PostingKnowledge) -> list[Candidate]:

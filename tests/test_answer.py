@@ -313,8 +313,13 @@ def test_a_clear_question_inside_a_rambling_message_is_still_answered(bundled: K
             "five years of backend experience at a bank.",
             ["salary"],
         ),
-        # A condition before the question is no question of its own.
+        # Any statement beside a question tells rather than asks, whoever it is about.
+        ("The posting mentions equity. Is there relocation help?", ["relocation"]),
+        # A condition before the question is no question of its own…
         ("If I move to Denver next year, can I keep working from home?", ["remote"]),
+        ("After the interviews, is there relocation help?", ["relocation"]),
+        # …but a question opening with "when" is a question.
+        ("when does health insurance start, day one?", ["benefits"]),
         # A request dressed as a statement is still asked.
         ("I'm wondering whether you sponsor visas. What's the salary range?", ["visa", "salary"]),
     ],
