@@ -77,6 +77,16 @@ _REQUEST = re.compile(
 # matters a lot to me. Which group would I join?" asks one thing.
 _STATEMENT = re.compile(r"^[^?]*[.!]$")
 
+# Saying that one would like to know, before asking it: the words of the asking, not of the question.
+_FRAMING = re.compile(
+    r"^(?:i(?: would|'d| should) (?:be (?:most |very |really |so )?(?:grateful|interested|keen|glad|happy) to"
+    r"|(?:really )?(?:like|love) to)"
+    r"|i (?:want|wanted|wish|hope|was hoping) to|i(?: am|'m) (?:writing|hoping|trying) to)"
+    r" (?:know|learn|understand|hear|ask|enquire|inquire|confirm|clarify|find out|check)\b"
+    r"(?: about\b)?[\s,:]*",
+    re.IGNORECASE,
+)
+
 # A condition before the question it qualifies ("if I move to another state later, can I keep working
 # remotely?") asks nothing itself.
 _CONDITION = re.compile(
@@ -279,7 +289,7 @@ def render_intent(knowledge: Knowledge, posting_id: str | None, intent_id: str) 
 
 
 def _decide(knowledge: Knowledge, posting: PostingKnowledge, text: str) -> _Decision:
-    ranking = posting.matcher.rank(text)
+    ranking = posting.matcher.rank(_FRAMING.sub("", text.strip(), count=1) or text)
     settings = knowledge.settings
     top, runner_up = ranking[0], ranking[1] if len(ranking) > 1 else Candidate("", 0.0, "")
     # Small talk never gets the relief: "translate hello into french" leads with greeting on one word.

@@ -331,6 +331,18 @@ def test_context_about_the_asker_is_not_a_second_question(
 
 
 @pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # Saying that one would like to know is no part of what is asked: the words after it are.
+        ("I would be most interested to understand how the stock grants work.", "equity"),
+        ("I should like to know where the office is.", "location"),
+    ],
+)
+def test_a_formal_opening_is_read_past(bundled: Knowledge, question: str, intent: str) -> None:
+    assert ask(bundled, question).intents == [intent]
+
+
+@pytest.mark.parametrize(
     "question",
     [
         # The tail of a question cut at "and" is no question of its own: "sit in the office" is no remote
