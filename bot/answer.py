@@ -27,6 +27,11 @@ RecordedOutcome = Literal[Outcome, "handed_off"]
 RECORDED_OUTCOMES: tuple[RecordedOutcome, ...] = get_args(RecordedOutcome)
 
 AGREEING_QUOTE = 0.5  # a quote this close to the question can confirm a near miss's intent (_agree)
+# A quote under a heading that names a miss's intent (_under_its_heading): the miss scores at least this
+# share of the threshold, the quote at least HEADING_QUOTE, the heading read as the intent at HEADING_NAMES.
+HEADING_LEAN = 0.4
+HEADING_QUOTE = 0.4
+HEADING_NAMES = 0.5
 SAYS_SOMETHING = 2  # topic words that make a clause more than small talk (_asks_something)
 # Clauses answering different intents win over the whole message when each scores at least this share of
 # the whole's best: "How many years are required, and how should I apply?" reads 0.59 as experience whole,
@@ -197,6 +202,10 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
     if quotes and _agree(knowledge.settings, posting, whole, quotes):
         part = _precise(knowledge.settings, posting, text, _render(knowledge, posting, whole.top))
         return _answered(knowledge, question, posting, [part], whole.ranking)
+    under = _under_its_heading(knowledge.settings, posting, whole, quotes)
+    if under:
+        part = _led(_render(knowledge, posting, whole.top), under)
+        return _answered(knowledge, question, posting, [part], whole.ranking)
     if quotes:
         return _quoted(question, posting, quotes, whole.ranking)
     if whole.outcome == "did_you_mean":
@@ -342,11 +351,16 @@ def _precise(settings: MatchSettings, posting: PostingKnowledge, question: str, 
     quotes = [
         q for q in posting.passages.find(question) if not _about_another(posting, q, part.intent, floor)
     ]
-    if not quotes:
-        return part
+    return _led(part, quotes) if quotes else part
+
+
+def _led(part: Part, quotes: list[Quote]) -> Part:
+    """`part` led by `quotes`, the posting sentences that answer the question precisely, the prepared answer
+    one line (in Slack, one click) away; a part whose fact the posting's facts lack is the quotes alone."""
     if part.missing:
         return dataclasses.replace(part, text=quoted_text(quotes), lead=quotes, missing=False, handoff=False)
-    text = f"{quoted_text(quotes)}\n(Ask for “{part.label.lower()}” to see the whole list.)"
+    whole = "the whole list" if len(_LIST_LINE.findall(part.text)) >= LIST_ITEMS else "the whole answer"
+    text = f"{quoted_text(quotes)}\n(Ask for “{part.label.lower()}” to see {whole}.)"
     return dataclasses.replace(part, text=text, lead=quotes, full=part.text)
 
 
@@ -364,6 +378,29 @@ def _agree(settings: MatchSettings, posting: PostingKnowledge, whole: _Decision,
     # Each distinct reading once: two quotes often sit under one heading.
     readings = dict.fromkeys([*(q.text for q in close), *(q.heading for q in close if q.heading)])
     return any(posting.matcher.rank(text, limit=1)[0].intent == top.intent for text in readings)
+
+
+def _under_its_heading(
+    settings: MatchSettings, posting: PostingKnowledge, whole: _Decision, quotes: list[Quote]
+) -> list[Quote]:
+    """The quotes under a heading that plainly names a miss's best intent ("Pay" for salary, "Schedule" for
+    the kind of job): the question leans to the intent and the posting files its answer there, so the
+    sentence answers it and the prepared answer is meant ("do u get ot past 40 hrs" is far under the
+    threshold for salary, and quotes "Overtime at 1.5x over 40 hours." under "Pay"). Further under the
+    threshold than `_agree` allows, so only a heading counts, never a sentence's own words."""
+    top = whole.top
+    if whole.outcome == "answered" or top.score < HEADING_LEAN * settings.threshold:
+        return []
+    if posting.intents[top.intent].smalltalk:
+        return []
+    return [
+        q for q in quotes if q.heading and q.score >= HEADING_QUOTE and _names(posting, q.heading, top.intent)
+    ]
+
+
+def _names(posting: PostingKnowledge, heading: str, intent: str) -> bool:
+    best = posting.matcher.rank(heading, limit=1)[0]
+    return best.intent == intent and best.score >= HEADING_NAMES
 
 
 def _about_another(posting: PostingKnowledge, quote: Quote, intent: str, floor: float) -> bool:

@@ -265,6 +265,27 @@ def test_the_heading_of_the_sentence_it_would_quote_can_agree_too() -> None:
     assert "(Ask for “responsibilities” to see the whole list.)" in reply.text
 
 
+def test_a_quote_under_a_heading_that_names_the_leaning_intent_leads_its_answer() -> None:
+    # Far under the threshold for salary, but the sentence it quotes is filed under "Pay": the prepared
+    # answer is meant, led by that sentence, the rest one line away.
+    knowledge = load_knowledge(ROUND2_KNOWLEDGE)
+    reply = answer(knowledge, "how are extra hours paid", "harbor-line-cook")
+    assert reply.confidence < knowledge.settings.ask_back * knowledge.settings.threshold
+    assert (reply.outcome, reply.intents) == ("answered", ["salary"])
+    assert [q.heading for q in reply.quotes] == ["Pay"]
+    assert reply.text.startswith("From the posting (Pay): “")
+    assert reply.text.endswith("(Ask for “salary” to see the whole answer.)")
+    assert reply.parts[0].full is not None and "per hour" in reply.parts[0].full
+
+
+def test_a_heading_does_not_stand_in_for_a_question_that_leans_nowhere() -> None:
+    # The overtime line is under "Pay", but the question barely leans to any intent: the bare quote.
+    knowledge = load_knowledge(ROUND2_KNOWLEDGE)
+    reply = answer(knowledge, "any ot after 40 hrs", "harbor-line-cook")
+    assert (reply.outcome, reply.intents) == ("quoted", [])
+    assert [q.text for q in reply.quotes] == ["Overtime at 1.5x over 40 hours."]
+
+
 def test_a_question_after_a_story_is_looked_for_alone() -> None:
     # The story's words are in no sentence of the posting, so the message as a whole matches none.
     knowledge = load_knowledge(ROUND2_KNOWLEDGE)
