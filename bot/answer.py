@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
+from bot.importer.structure import section_kind
 from bot.knowledge.loader import CompiledIntent, Knowledge, PostingKnowledge
 from bot.knowledge.schema import MatchSettings, Messages
 from bot.knowledge.templates import MissingFact, parse
@@ -38,6 +39,7 @@ SAYS_SOMETHING = 2  # topic words that make a clause more than small talk (_asks
 # 0.70 and 0.56 as two questions.
 CLAUSES_OVER_WHOLE = 0.9
 PHRASE_REACH = 4  # words each side of a joining word that may make a phrase with it (_in_a_phrase)
+STORY_SENTENCES = 3  # a message this many sentences long tells a story around its question (_clauses)
 LIST_ITEMS = 4  # an answer with this many list lines is long: a quote that answers precisely leads it
 _LIST_LINE = re.compile(r"^\s*(?:[•*-]|\d+[.)])\s", re.MULTILINE)
 
@@ -394,13 +396,23 @@ def _under_its_heading(
     if posting.intents[top.intent].smalltalk:
         return []
     return [
-        q for q in quotes if q.heading and q.score >= HEADING_QUOTE and _names(posting, q.heading, top.intent)
+        q
+        for q in quotes
+        if q.heading and q.score >= HEADING_QUOTE and _names(settings, posting, q.heading, top.intent)
     ]
 
 
-def _names(posting: PostingKnowledge, heading: str, intent: str) -> bool:
+def _names(settings: MatchSettings, posting: PostingKnowledge, heading: str, intent: str) -> bool:
+    """Whether `heading` names `intent`: read as it, plainly; or its kind of section (the importer's: "What
+    you need" is a qualifications section) read as it, clearly ahead of any other."""
     best = posting.matcher.rank(heading, limit=1)[0]
-    return best.intent == intent and best.score >= HEADING_NAMES
+    if best.intent == intent and best.score >= HEADING_NAMES:
+        return True
+    kind = section_kind(heading)
+    if not kind:
+        return False
+    first, second = posting.matcher.rank(kind, limit=2)
+    return first.intent == intent and first.score >= settings.lead * second.score
 
 
 def _about_another(posting: PostingKnowledge, quote: Quote, intent: str, floor: float) -> bool:
@@ -490,8 +502,14 @@ def _clauses(text: str, features: Callable[[str], list[str]]) -> list[_Clause]:
     if any(s.rstrip().endswith("?") or _REQUEST.search(s) for s in sentences):
         # Beside a question or a request, a sentence about oneself is context, not a second question: "I
         # just bought a house, so I can't take a step back financially. What's the base salary?" asks one
-        # thing.
-        asked = [s for s in sentences if not _context(s) or _REQUEST.search(s)]
+        # thing. So is any statement after the question, or in a story of three sentences or more; a
+        # statement just before a short question may be what it is about ("The range is very wide. What
+        # decides where I land?").
+        story = len(sentences) >= STORY_SENTENCES
+        first = next(i for i, s in enumerate(sentences) if s.rstrip().endswith("?") or _REQUEST.search(s))
+        asked = [
+            s for i, s in enumerate(sentences) if not _context(s, story or i > first) or _REQUEST.search(s)
+        ]
     clauses: list[_Clause] = []
     set_aside = len(asked) < len(sentences)
     for sentence in asked:
@@ -510,9 +528,9 @@ def _clauses(text: str, features: Callable[[str], list[str]]) -> list[_Clause]:
     return clauses if len(clauses) > 1 or set_aside else []
 
 
-def _context(sentence: str) -> bool:
-    """A sentence that tells rather than asks: about the asker, or any statement ending in a full stop."""
-    return bool(_CONTEXT.match(sentence) or _STATEMENT.match(sentence))
+def _context(sentence: str, any_statement: bool) -> bool:
+    """A sentence that tells rather than asks: about the asker, or (`any_statement`) any statement."""
+    return bool(_CONTEXT.match(sentence) or (any_statement and _STATEMENT.match(sentence)))
 
 
 def _distinct(candidates: list[Candidate], posting: PostingKnowledge) -> list[Candidate]:

@@ -135,6 +135,13 @@ FLOORS: dict[str, dict[str, float]] = {
 # ("rsus?? or just base" also gets the salary), since clauses nearly as clear as the whole are answered.
 WRONG_ANSWERS = {
     "holdout-questions": 2,
+    # A near miss led by a quote under a heading that names its intent answers with that intent: four
+    # replies lead with the sentence asked about under an intent other than the label ("is a BLS card from
+    # the Red Cross accepted?" quotes the BLS line under Requirements, labelled skills; "how many dentists
+    # would I work with?" the line on whom you work alongside, labelled teams); "wat r the shift times"
+    # quotes the 6 a.m. opening-shift line under the qualifications.
+    "round1/nurse": 1,
+    "round1/warehouse": 1,
     "round1/nonnative": 1,
     "round2/rambling": 3,
     "round2/typos": 1,
@@ -153,9 +160,9 @@ WRONG_ANSWERS = {
     "round4/supervisor": 1,
     "round5/staff": 4,
     "round5/parent": 1,
-    "round5/dental": 4,
+    "round5/dental": 5,
     "round5/cook": 2,
-    "round5/supervisor": 1,
+    "round5/supervisor": 2,
     "round6/agency": 1,
     "round6/short": 2,
     "round6/veteran": 2,

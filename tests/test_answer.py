@@ -313,8 +313,11 @@ def test_a_clear_question_inside_a_rambling_message_is_still_answered(bundled: K
             "five years of backend experience at a bank.",
             ["salary"],
         ),
-        # Any statement beside a question tells rather than asks, whoever it is about.
-        ("The posting mentions equity. Is there relocation help?", ["relocation"]),
+        # Any statement after the question, or in a story around it, tells rather than asks…
+        ("Is there relocation help? The posting mentions equity.", ["relocation"]),
+        ("The posting mentions equity. That part looks generous. Is there relocation help?", ["relocation"]),
+        # …while a statement just before a short question may be what it asks about.
+        ("The range is quite wide. What decides where I land in it?", ["salary"]),
         # A condition before the question is no question of its own…
         ("If I move to Denver next year, can I keep working from home?", ["remote"]),
         ("After the interviews, is there relocation help?", ["relocation"]),

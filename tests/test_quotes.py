@@ -278,6 +278,15 @@ def test_a_quote_under_a_heading_that_names_the_leaning_intent_leads_its_answer(
     assert reply.parts[0].full is not None and "per hour" in reply.parts[0].full
 
 
+def test_a_heading_names_an_intent_by_its_kind_of_section() -> None:
+    # "What you need" reads as no intent by its words, but it heads a qualifications section.
+    knowledge = load_knowledge(ROUND2_KNOWLEDGE)
+    reply = answer(knowledge, "must i have a food handler card", "harbor-line-cook")
+    assert (reply.outcome, reply.intents) == ("answered", ["requirements"])
+    assert [q.heading for q in reply.quotes] == ["What you need"]
+    assert "ServSafe Food Handler certificate" in reply.text
+
+
 def test_a_heading_does_not_stand_in_for_a_question_that_leans_nowhere() -> None:
     # The overtime line is under "Pay", but the question barely leans to any intent: the bare quote.
     knowledge = load_knowledge(ROUND2_KNOWLEDGE)
