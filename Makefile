@@ -76,6 +76,10 @@ eval: $(STAMP)
 	$(call round_eval,round8,brightsmile-dental-assistant,dental-es)
 	$(call round_eval,round8,oakline-shift-supervisor,supervisor-spanglish supervisor-en)
 	$(call round_eval,round8,harbor-line-cook,cook-es-long)
+	$(call round_eval,round9,pinterest-backend-engineer,pinterest-terse pinterest-longwinded quotes-pinterest)
+	$(call round_eval,round9,brightsmile-dental-assistant,dental-esl quotes-dental)
+	$(call round_eval,round9,harbor-line-cook,cook-typos)
+	$(call round_eval,round9,oakline-shift-supervisor,supervisor-formal)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

@@ -86,9 +86,10 @@ _STATEMENT = re.compile(r"^[^?]*[.!]$")
 
 # Saying that one would like to know, before asking it: the words of the asking, not of the question.
 _FRAMING = re.compile(
-    r"^(?:i(?: would|'d| should) (?:be (?:most |very |really |so )?(?:grateful|interested|keen|glad|happy) to"
+    r"^(?:i(?: would|['\u2019]d| should)"
+    r" (?:be (?:most |very |really |so )?(?:grateful|interested|keen|glad|happy) to"
     r"|(?:really )?(?:like|love) to)"
-    r"|i (?:want|wanted|wish|hope|was hoping) to|i(?: am|'m) (?:writing|hoping|trying) to)"
+    r"|i (?:want|wanted|wish|hope|was hoping) to|i(?: am|['\u2019]m) (?:writing|hoping|trying) to)"
     r" (?:know|learn|understand|hear|ask|enquire|inquire|confirm|clarify|find out|check)\b"
     r"(?: about\b)?[\s,:]*",
     re.IGNORECASE,

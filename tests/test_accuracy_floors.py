@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 8 (eval/round3/ … eval/round8/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 9 (eval/round3/ … eval/round9/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -58,6 +58,13 @@ POSTINGS = {
     "round8/supervisor-spanglish": "oakline-shift-supervisor",
     "round8/cook-es-long": "harbor-line-cook",
     "round8/supervisor-en": "oakline-shift-supervisor",
+    "round9/pinterest-terse": "pinterest-backend-engineer",
+    "round9/pinterest-longwinded": "pinterest-backend-engineer",
+    "round9/dental-esl": "brightsmile-dental-assistant",
+    "round9/cook-typos": "harbor-line-cook",
+    "round9/supervisor-formal": "oakline-shift-supervisor",
+    "round9/quotes-pinterest": "pinterest-backend-engineer",
+    "round9/quotes-dental": "brightsmile-dental-assistant",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -127,6 +134,17 @@ FLOORS: dict[str, dict[str, float]] = {
     },
     "round8/cook-es-long": {"in_scope_accuracy": 0.42, "oos_recall": 0.8, "multi_fully_answered": 1.0},
     "round8/supervisor-en": {"in_scope_accuracy": 0.66, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round9/pinterest-terse": {"in_scope_accuracy": 0.88, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round9/pinterest-longwinded": {
+        "in_scope_accuracy": 0.71,
+        "oos_recall": 0.8,
+        "multi_fully_answered": 0.5,
+    },
+    "round9/dental-esl": {"in_scope_accuracy": 0.51, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round9/cook-typos": {"in_scope_accuracy": 0.6, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round9/supervisor-formal": {"in_scope_accuracy": 0.53, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round9/quotes-pinterest": {"answered_from_text": 0.57, "silent_kept_silent": 0.92},
+    "round9/quotes-dental": {"answered_from_text": 0.38, "silent_kept_silent": 0.85},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -178,6 +196,10 @@ WRONG_ANSWERS = {
     "round8/dental-es": 1,
     "round8/cook-es-long": 2,
     "round8/supervisor-en": 1,
+    "round9/pinterest-longwinded": 5,
+    "round9/dental-esl": 4,
+    "round9/cook-typos": 3,
+    "round9/supervisor-formal": 2,
 }
 
 

@@ -55,7 +55,7 @@ def test_the_report_counts_quoted_answers_and_their_feedback_apart(tmp_path: Pat
     knowledge = load_knowledge(KNOWLEDGE)
     database = tmp_path / "log.sqlite3"
     store = Store(database, KEY)
-    asked = [("U0A", "how many users does Pinterest have?"), ("U0B", "do you guys run a/b testing")]
+    asked = [("U0A", "how many users does Pinterest have?"), ("U0B", "roughly how many users are there?")]
     for user, question in asked:
         store.record_reply(answer(knowledge, question), user, "dm")
     store.record_reply(answer(knowledge, "is innovation encouraged?"), "U0C", "dm")
@@ -75,7 +75,7 @@ def test_the_report_counts_quoted_answers_and_their_feedback_apart(tmp_path: Pat
         "posting": POSTING,
         "line": 14,
         "count": 2,
-        "examples": ["how many users does Pinterest have?", "do you guys run a/b testing"],
+        "examples": ["how many users does Pinterest have?", "roughly how many users are there?"],
         "up": 1,
         "down": 1,
     }
