@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 9 (eval/round3/ … eval/round9/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 12 (eval/round3/ … eval/round12/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -65,6 +65,27 @@ POSTINGS = {
     "round9/supervisor-formal": "oakline-shift-supervisor",
     "round9/quotes-pinterest": "pinterest-backend-engineer",
     "round9/quotes-dental": "brightsmile-dental-assistant",
+    "round10/cook-newcomer": "harbor-line-cook",
+    "round10/dental-parent": "brightsmile-dental-assistant",
+    "round10/pinterest-international": "pinterest-backend-engineer",
+    "round10/quotes-cook": "harbor-line-cook",
+    "round10/quotes-supervisor": "oakline-shift-supervisor",
+    "round10/supervisor-blunt": "oakline-shift-supervisor",
+    "round10/supervisor-mixed": "oakline-shift-supervisor",
+    "round11/cook-veteran": "harbor-line-cook",
+    "round11/dental-career-change": "brightsmile-dental-assistant",
+    "round11/dental-mixed": "brightsmile-dental-assistant",
+    "round11/pinterest-student": "pinterest-backend-engineer",
+    "round11/quotes-cook": "harbor-line-cook",
+    "round11/quotes-pinterest": "pinterest-backend-engineer",
+    "round11/supervisor-esl": "oakline-shift-supervisor",
+    "round12/cook-esl": "harbor-line-cook",
+    "round12/dental-terse": "brightsmile-dental-assistant",
+    "round12/pinterest-formal": "pinterest-backend-engineer",
+    "round12/pinterest-mixed": "pinterest-backend-engineer",
+    "round12/quotes-dental": "brightsmile-dental-assistant",
+    "round12/quotes-supervisor": "oakline-shift-supervisor",
+    "round12/supervisor-parent": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -145,6 +166,35 @@ FLOORS: dict[str, dict[str, float]] = {
     "round9/supervisor-formal": {"in_scope_accuracy": 0.53, "oos_recall": 1.0, "multi_fully_answered": 0.5},
     "round9/quotes-pinterest": {"answered_from_text": 0.57, "silent_kept_silent": 0.92},
     "round9/quotes-dental": {"answered_from_text": 0.38, "silent_kept_silent": 0.85},
+    "round10/cook-newcomer": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round10/dental-parent": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 0.0},
+    "round10/pinterest-international": {
+        "in_scope_accuracy": 0.86,
+        "oos_recall": 1.0,
+        "multi_fully_answered": 1.0,
+    },
+    "round10/quotes-cook": {"answered_from_text": 0.28, "silent_kept_silent": 0.7},
+    "round10/quotes-supervisor": {"answered_from_text": 0.13, "silent_kept_silent": 0.63},
+    "round10/supervisor-blunt": {"in_scope_accuracy": 0.6, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round10/supervisor-mixed": {"in_scope_accuracy": 0.69, "oos_recall": 0.8, "multi_fully_answered": 0.5},
+    "round11/cook-veteran": {"in_scope_accuracy": 0.42, "oos_recall": 1.0, "multi_fully_answered": 0.0},
+    "round11/dental-career-change": {
+        "in_scope_accuracy": 0.57,
+        "oos_recall": 1.0,
+        "multi_fully_answered": 0.5,
+    },
+    "round11/dental-mixed": {"in_scope_accuracy": 0.71, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round11/pinterest-student": {"in_scope_accuracy": 0.91, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round11/quotes-cook": {"answered_from_text": 0.28, "silent_kept_silent": 0.78},
+    "round11/quotes-pinterest": {"answered_from_text": 0.24, "silent_kept_silent": 0.99},
+    "round11/supervisor-esl": {"in_scope_accuracy": 0.57, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round12/cook-esl": {"in_scope_accuracy": 0.49, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round12/dental-terse": {"in_scope_accuracy": 0.62, "oos_recall": 0.8, "multi_fully_answered": 0.5},
+    "round12/pinterest-formal": {"in_scope_accuracy": 0.75, "oos_recall": 0.8, "multi_fully_answered": 0.5},
+    "round12/pinterest-mixed": {"in_scope_accuracy": 0.8, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round12/quotes-dental": {"answered_from_text": 0.24, "silent_kept_silent": 0.7},
+    "round12/quotes-supervisor": {"answered_from_text": 0.44, "silent_kept_silent": 0.63},
+    "round12/supervisor-parent": {"in_scope_accuracy": 0.62, "oos_recall": 0.6, "multi_fully_answered": 0.5},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -200,6 +250,18 @@ WRONG_ANSWERS = {
     "round9/dental-esl": 4,
     "round9/cook-typos": 3,
     "round9/supervisor-formal": 2,
+    "round10/cook-newcomer": 5,
+    "round10/dental-parent": 3,
+    "round10/supervisor-blunt": 2,
+    "round10/supervisor-mixed": 3,
+    "round11/cook-veteran": 2,
+    "round11/dental-career-change": 3,
+    "round11/pinterest-student": 2,
+    "round11/supervisor-esl": 1,
+    "round12/cook-esl": 6,
+    "round12/dental-terse": 4,
+    "round12/pinterest-formal": 1,
+    "round12/supervisor-parent": 4,
 }
 
 

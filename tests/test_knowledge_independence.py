@@ -74,6 +74,17 @@ NATURAL_OVERLAPS = {
     "where is the job",
     "tell me about the company",
     "how to apply for this role",
+    # rounds 9 to 12 (terse and casual voices ask as the examples do)
+    "core or monetization",
+    "thanks so much",
+    "any stock options",
+    "how much pto",
+    "what questions can you answer",
+    "cheers",
+    "what does the job pay per year",
+    "what are the main duties",
+    "what tech stack do you use",
+    "remote",
 }
 
 
