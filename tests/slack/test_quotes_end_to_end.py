@@ -149,3 +149,16 @@ def test_a_long_list_answer_leads_with_the_sentence_and_keeps_the_list_a_click_a
     [_, answer] = app.replies(channel, count=2)
     assert answer.params["text"].startswith("What you'd do:")
     assert answer.params["text"].count("•") == 6
+
+
+def test_a_near_miss_under_its_intents_heading_leads_with_the_sentence(app: App) -> None:
+    # Far under the threshold for responsibilities, but the sentence that answers sits under
+    # "Responsibilities": the sentence leads, the prepared answer a click away, rated as the intent.
+    channel = fresh("D")
+    app.dm("how many users would my work reach", channel)
+    [reply] = app.replies(channel)
+    [quote] = quotes_in(reply)
+    assert quote.endswith(AB_TESTING)
+    assert button(reply, "pick_intent")["text"]["text"] == "All: Responsibilities"
+    assert action_ids(reply)[:2] == ["feedback_helpful", "feedback_unhelpful"]
+    assert json.loads(button(reply, "feedback_helpful")["value"])["is"] == ["responsibilities"]
