@@ -80,8 +80,9 @@ _REQUEST = re.compile(
 )
 
 
-# Beside a question, any sentence ending in a full stop that isn't a request is context: "Team culture
-# matters a lot to me. Which group would I join?" asks one thing.
+# A statement: a sentence ending in a full stop. After a question, or in a story around one, it is context
+# (_clauses): "I like to know who I'd work with. Team culture matters a lot to me. Which group would I
+# join?" asks one thing.
 _STATEMENT = re.compile(r"^[^?]*[.!]$")
 
 # Saying that one would like to know, before asking it: the words of the asking, not of the question.
@@ -386,8 +387,8 @@ def _agree(settings: MatchSettings, posting: PostingKnowledge, whole: _Decision,
 def _under_its_heading(
     settings: MatchSettings, posting: PostingKnowledge, whole: _Decision, quotes: list[Quote]
 ) -> list[Quote]:
-    """The quotes under a heading that plainly names a miss's best intent ("Pay" for salary, "Schedule" for
-    the kind of job): the question leans to the intent and the posting files its answer there, so the
+    """The quotes under a heading that plainly names a miss's best intent ("Pay" for salary, "What you need"
+    for the requirements): the question leans to the intent and the posting files its answer there, so the
     sentence answers it and the prepared answer is meant ("do u get ot past 40 hrs" is far under the
     threshold for salary, and quotes "Overtime at 1.5x over 40 hours." under "Pay"). Further under the
     threshold than `_agree` allows, so only a heading counts, never a sentence's own words."""
