@@ -407,14 +407,14 @@ def _under_its_heading(
 def _names(settings: MatchSettings, posting: PostingKnowledge, heading: str, intent: str) -> bool:
     """Whether `heading` names `intent`: read as it, plainly; or its kind of section (the importer's: "What
     you need" is a qualifications section) read as it, clearly ahead of any other."""
-    best = posting.matcher.rank(heading, limit=1)[0]
+    best = posting.heading_reading(heading)[0]
     if best.intent == intent and best.score >= HEADING_NAMES:
         return True
     kind = section_kind(heading)
     if not kind:
         return False
-    first, second = posting.matcher.rank(kind, limit=2)
-    return first.intent == intent and first.score >= settings.lead * second.score
+    first, *others = posting.heading_reading(kind)
+    return first.intent == intent and first.score >= settings.lead * max((c.score for c in others), default=0)
 
 
 def _about_another(posting: PostingKnowledge, quote: Quote, intent: str, floor: float) -> bool:

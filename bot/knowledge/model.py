@@ -11,6 +11,7 @@ from typing import Any
 from bot.knowledge.schema import MatchSettings, Posting
 from bot.knowledge.templates import MissingFact, Template
 from bot.knowledge.yaml_source import Problem
+from bot.matcher import Candidate
 from bot.passages import PassageIndex, split_passages
 from bot.ranking import Ranker
 from bot.role_index import Description, RoleIndex, describe
@@ -69,6 +70,18 @@ class PostingKnowledge:
         """The text's sentences and list items, to quote when no intent fits: indexed on first use, from the
         posting's own text only (thousands of postings load; few are asked)."""
         return PassageIndex(split_passages(self.text), self.matcher.features) if self.text else None
+
+    def heading_reading(self, heading: str) -> list[Candidate]:
+        """The two intents a heading of the text (or a kind of section) reads as best: kept, since a text
+        has few headings and each is read again on every near miss that quotes under it."""
+        found = self._heading_readings.get(heading)
+        if found is None:
+            found = self._heading_readings[heading] = self.matcher.rank(heading, limit=2)
+        return found
+
+    @cached_property
+    def _heading_readings(self) -> dict[str, list[Candidate]]:
+        return {}
 
     @cached_property
     def facts(self) -> dict[str, Any]:
