@@ -92,6 +92,10 @@ eval: $(STAMP)
 	$(call round_eval,round12,brightsmile-dental-assistant,dental-terse quotes-dental)
 	$(call round_eval,round12,pinterest-backend-engineer,pinterest-formal pinterest-mixed)
 	$(call round_eval,round12,oakline-shift-supervisor,quotes-supervisor supervisor-parent)
+	$(call round_eval,round13,harbor-line-cook,quotes-cook)
+	$(call round_eval,round13,brightsmile-dental-assistant,quotes-dental)
+	$(call round_eval,round13,pinterest-backend-engineer,quotes-pinterest)
+	$(call round_eval,round13,oakline-shift-supervisor,quotes-supervisor)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 12 (eval/round3/ … eval/round12/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 13 (eval/round3/ … eval/round13/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -86,6 +86,10 @@ POSTINGS = {
     "round12/quotes-dental": "brightsmile-dental-assistant",
     "round12/quotes-supervisor": "oakline-shift-supervisor",
     "round12/supervisor-parent": "oakline-shift-supervisor",
+    "round13/quotes-cook": "harbor-line-cook",
+    "round13/quotes-dental": "brightsmile-dental-assistant",
+    "round13/quotes-pinterest": "pinterest-backend-engineer",
+    "round13/quotes-supervisor": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -195,6 +199,10 @@ FLOORS: dict[str, dict[str, float]] = {
     "round12/quotes-dental": {"answered_from_text": 0.24, "silent_kept_silent": 0.7},
     "round12/quotes-supervisor": {"answered_from_text": 0.44, "silent_kept_silent": 0.63},
     "round12/supervisor-parent": {"in_scope_accuracy": 0.62, "oos_recall": 0.6, "multi_fully_answered": 0.5},
+    "round13/quotes-cook": {"answered_from_text": 0.28, "silent_kept_silent": 0.85},
+    "round13/quotes-dental": {"answered_from_text": 0.28, "silent_kept_silent": 0.85},
+    "round13/quotes-pinterest": {"answered_from_text": 0.4, "silent_kept_silent": 0.99},
+    "round13/quotes-supervisor": {"answered_from_text": 0.44, "silent_kept_silent": 0.7},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
