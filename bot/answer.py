@@ -379,9 +379,10 @@ def _agree(settings: MatchSettings, posting: PostingKnowledge, whole: _Decision,
     if posting.intents[top.intent].smalltalk:
         return False
     close = [q for q in quotes if q.score >= AGREEING_QUOTE]
-    # Each distinct reading once: two quotes often sit under one heading.
-    readings = dict.fromkeys([*(q.text for q in close), *(q.heading for q in close if q.heading)])
-    return any(posting.matcher.rank(text, limit=1)[0].intent == top.intent for text in readings)
+    if any(posting.matcher.rank(q.text, limit=1)[0].intent == top.intent for q in close):
+        return True
+    # A heading's reading is kept by the posting: two quotes often sit under one heading.
+    return any(posting.heading_reading(q.heading)[0].intent == top.intent for q in close if q.heading)
 
 
 def _under_its_heading(
@@ -501,16 +502,18 @@ def _in_a_phrase(sentence: str, cut: re.Match[str], features: Callable[[str], li
 def _clauses(text: str, features: Callable[[str], list[str]]) -> list[_Clause]:
     sentences = _SENTENCE.split(text.strip())
     asked = sentences
-    if any(s.rstrip().endswith("?") or _REQUEST.search(s) for s in sentences):
+    asking = [i for i, s in enumerate(sentences) if s.rstrip().endswith("?") or _REQUEST.search(s)]
+    if asking:
         # Beside a question or a request, a sentence about oneself is context, not a second question: "I
         # just bought a house, so I can't take a step back financially. What's the base salary?" asks one
         # thing. So is any statement after the question, or in a story of three sentences or more; a
         # statement just before a short question may be what it is about ("The range is very wide. What
         # decides where I land?").
         story = len(sentences) >= STORY_SENTENCES
-        first = next(i for i, s in enumerate(sentences) if s.rstrip().endswith("?") or _REQUEST.search(s))
         asked = [
-            s for i, s in enumerate(sentences) if not _context(s, story or i > first) or _REQUEST.search(s)
+            s
+            for i, s in enumerate(sentences)
+            if not _context(s, story or i > asking[0]) or _REQUEST.search(s)
         ]
     clauses: list[_Clause] = []
     set_aside = len(asked) < len(sentences)
