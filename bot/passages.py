@@ -23,7 +23,9 @@ an answer:
   their own only when they account for every topic word ("is the job physical?");
 - the thing asked about ("is there a *signing bonus*?", "is *overtime* available?") must be in the passage,
   in so many words: a synonym or a related word won't do;
-- "how many / how much / how long" needs a number in the passage, "how often" a frequency, "when" a time;
+- "how many / how much / how long" needs a number in the passage, "how often" a frequency, "when" a time
+  (a clock time, a date, a weekday, "30 days" — not "day" or "$24.50"); "how many patients?" a number
+  counting patients, if the passage names them ("many of our patients speak Spanish" counts none);
 - a request to the bot ("write me a poem", "how do I build a REST API") is not a question about the posting.
 """
 
@@ -99,14 +101,28 @@ _SPECIFIC_QUESTION = re.compile(
     r"|\b(?:which|what) (?:\w+ ){0,2}(?:tools?|frameworks?|languages?|platforms?|stack|databases?|engines?"
     r"|librar(?:y|ies)|vendors?|providers?|clouds?|versions?)\b"
 )
+# "How many patients would I see?" names what is counted: a passage that names it without counting it
+# ("many of our patients speak Spanish") doesn't answer; one that counts something else may ("64 stores").
+_HOW_MANY = re.compile(r"\bhow many (?:of (?:the|your|our) )?(?P<thing>\w+)")
+_COUNT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?"
+    r"|millions?|billions?)\b"
+)
+COUNTED_WITHIN = 3  # words after a number that it may count: "250 to 400 covers", "three 12-hour shifts"
 _TIME_QUESTION = re.compile(r"^(?:when|what time|what date)\b|\bstart date\b|\bdeadline\b")
 _QUANTITY = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?"
     r"|billions?|several|few|many)\b"
 )
+# A time or date a "when" question can be answered with: "within 30 days", "2:00 p.m.", "every March",
+# "Tuesday to Friday". A bare "day" or "week" is no time ("the day's goals"), nor "may" ("duties may vary").
 _TIME = re.compile(
-    r"\b(?:\d{4}|january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|immediately|asap|weeks?|months?|days?|quarter|q[1-4])\b"
+    r"\b\d{1,2}(?::\d{2})? ?(?:a\.?m\b|p\.?m\b)|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b"
+    r"|\b(?:january|february|march|april|may(?= \d)|june|july|august|september|october|november|december"
+    r"|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|weekends?|weekdays?"
+    r"|immediately|asap|noon|midnight|mornings?|evenings?|nights?|overnight|quarter|q[1-4]|annually|yearly"
+    r"|(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|few|several)[ -]"
+    r"(?:days?|weeks?|months?|years?))\b"
 )
 _REQUIREMENT_FRAME = re.compile(
     r"\b(?:need|needed|require[ds]?|requirement|must|expect|expected|qualif\w*|looking for|prefer\w*"
@@ -384,6 +400,7 @@ class _Entry:
     has_quantity: bool
     has_time: bool
     has_frequency: bool
+    counted: frozenset[str]  # stemmed words a number in it counts: "64 stores", "two Saturdays"
 
 
 class PassageIndex:
@@ -418,6 +435,7 @@ class PassageIndex:
             bool(_QUANTITY.search(lower)),
             bool(_TIME.search(lower)),
             bool(_FREQUENCY.search(lower)),
+            self._counted(_words(p.text)),
         )
 
     def find(self, question: str, limit: int = MAX_QUOTES) -> list[Quote]:
@@ -442,11 +460,16 @@ class PassageIndex:
         requirement, duty = bool(_REQUIREMENT_FRAME.search(text)), bool(_DUTY_FRAME.search(text))
         wants_quantity, wants_time = bool(_QUANTITY_QUESTION.search(text)), bool(_TIME_QUESTION.search(text))
         wants_frequency = bool(_FREQUENCY_QUESTION.search(text))
+        # What a "how many" question counts, as written and as its related words ("weekends", @shifts).
+        thing = _counted_thing(text)
+        counted = frozenset({stem(thing), *self._lexicon.groups([thing])[0]}) if thing else frozenset()
         scored: list[tuple[float, int]] = []
         for position, entry in enumerate(self._entries):
             if (wants_quantity and not entry.has_quantity) or (wants_time and not entry.has_time):
                 continue
             if wants_frequency and not entry.has_frequency:
+                continue
+            if thing and stem(thing) in entry.literal and not counted & entry.counted:
                 continue
             if any(_similarity(direct[i], entry) <= SYNONYM_SIMILARITY for i in required):
                 continue
@@ -473,6 +496,17 @@ class PassageIndex:
             p = self._entries[position].passage
             quotes.append(Quote(p.text, p.line, p.heading, round(score, 4)))
         return sorted(quotes, key=lambda q: q.line)  # in the posting's order, as a candidate would read them
+
+    def _counted(self, words: list[str]) -> frozenset[str]:
+        """The words a number among `words` counts, stemmed, and their related-words groups ("two
+        Saturdays" counts weekends)."""
+        after = [
+            word
+            for i, number in enumerate(words)
+            if _COUNT.match(number)
+            for word in words[i + 1 : i + 1 + COUNTED_WITHIN]
+        ]
+        return frozenset(map(stem, after)).union(*self._lexicon.groups(after))
 
     def unmentioned(self, question: str) -> list[str]:
         """The words of the thing a question asks about ("is there *free parking*?") when the posting's text
@@ -621,6 +655,14 @@ class _Lexicon:
 @functools.cache
 def _lexicon() -> _Lexicon:
     return _Lexicon(bundled_related_words().groups)
+
+
+def _counted_thing(text: str) -> str | None:
+    """What a (normalised) "how many" question counts: "how many *patients* a day?"."""
+    match = _HOW_MANY.search(text)
+    if not match or match.group("thing") in _FUNCTION_WORDS or match.group("thing") in _VAGUE_NOUNS:
+        return None
+    return match.group("thing")
 
 
 def _words(text: str) -> list[str]:

@@ -310,6 +310,40 @@ def test_a_question_after_a_story_is_looked_for_alone() -> None:
     ]
 
 
+def round2_quotes(posting: str, question: str) -> list[str]:
+    passages = load_knowledge(ROUND2_KNOWLEDGE).posting(posting).passages
+    assert passages is not None
+    return [q.text for q in passages.find(question)]
+
+
+@pytest.mark.parametrize(
+    ("posting", "question"),
+    [
+        # "many of our patients speak Spanish" names patients without counting them
+        ("brightsmile-dental-assistant", "roughly how many patients do assistants see each day"),
+        # "1 year of line cook experience" counts years, and the title line counts nothing
+        ("harbor-line-cook", "how many cooks are on the line each night"),
+    ],
+)
+def test_how_many_is_answered_by_a_sentence_that_counts_the_thing(posting: str, question: str) -> None:
+    assert round2_quotes(posting, question) == []
+
+
+def test_how_many_is_answered_by_a_count_of_the_thing_or_of_a_related_one() -> None:
+    stores = round2_quotes("oakline-shift-supervisor", "how many stores are there in all")
+    assert any("64 stores" in text for text in stores)
+    weekends = round2_quotes("oakline-shift-supervisor", "how many weekends would I work a month")
+    assert any("two Saturdays and two Sundays" in text for text in weekends)
+
+
+def test_when_is_answered_by_a_time_not_by_a_price_or_the_word_day() -> None:
+    # "start at $24.50" and "starts with a huddle … the day's goals" say nothing about when a hire starts.
+    assert round2_quotes("brightsmile-dental-assistant", "when would a new hire start") == []
+    assert round2_quotes("oakline-shift-supervisor", "when do I start") == []
+    closing = round2_quotes("oakline-shift-supervisor", "what time is the closing shift over")
+    assert any("10:00 p.m." in text for text in closing)
+
+
 @pytest.mark.parametrize("question", ["Can I still get hired?", "is someone hiring?"])
 def test_being_hired_is_no_topic_of_a_posting_sentence(question: str) -> None:
     # Every posting hires someone: "is hiring a Line Cook", "someone who takes pride in clean plates".
