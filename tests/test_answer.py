@@ -182,6 +182,22 @@ def test_the_pay_for_the_job_is_salary_and_paying_for_a_thing_covers_it(
     assert ask(bundled, question).intents == [intent]
 
 
+@pytest.mark.parametrize(
+    ("question", "intents"),
+    [
+        ("Could you share the pay range?", ["salary"]),  # to share is to tell
+        ("are there part-time options?", []),  # options to choose from, not stock options
+        ("do I get shares?", ["equity"]),
+        ("is there a share plan?", ["equity"]),
+        ("any stock options?", ["equity"]),
+    ],
+)
+def test_share_and_options_are_stock_only_when_they_mean_it(
+    bundled: Knowledge, question: str, intents: list[str]
+) -> None:
+    assert ask(bundled, question).intents == intents
+
+
 def test_a_second_question_nearly_as_clear_as_the_whole_is_answered_too(bundled: Knowledge) -> None:
     # Whole, the message reads as experience; cut at the comma and "and", as two questions.
     reply = ask(bundled, "How many years of experience are required, and how should I apply?")
