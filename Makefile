@@ -96,6 +96,10 @@ eval: $(STAMP)
 	$(call round_eval,round13,brightsmile-dental-assistant,quotes-dental)
 	$(call round_eval,round13,pinterest-backend-engineer,quotes-pinterest)
 	$(call round_eval,round13,oakline-shift-supervisor,quotes-supervisor)
+	$(call round_eval,round14,harbor-line-cook,cook-returner quotes-cook)
+	$(call round_eval,round14,brightsmile-dental-assistant,dental-anxious)
+	$(call round_eval,round14,pinterest-backend-engineer,pinterest-british pinterest-negotiator quotes-pinterest)
+	$(call round_eval,round14,oakline-shift-supervisor,supervisor-phone)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

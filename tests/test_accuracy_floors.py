@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 13 (eval/round3/ … eval/round13/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 14 (eval/round3/ … eval/round14/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -90,6 +90,13 @@ POSTINGS = {
     "round13/quotes-dental": "brightsmile-dental-assistant",
     "round13/quotes-pinterest": "pinterest-backend-engineer",
     "round13/quotes-supervisor": "oakline-shift-supervisor",
+    "round14/cook-returner": "harbor-line-cook",
+    "round14/quotes-cook": "harbor-line-cook",
+    "round14/dental-anxious": "brightsmile-dental-assistant",
+    "round14/pinterest-british": "pinterest-backend-engineer",
+    "round14/pinterest-negotiator": "pinterest-backend-engineer",
+    "round14/quotes-pinterest": "pinterest-backend-engineer",
+    "round14/supervisor-phone": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -203,6 +210,13 @@ FLOORS: dict[str, dict[str, float]] = {
     "round13/quotes-dental": {"answered_from_text": 0.28, "silent_kept_silent": 0.85},
     "round13/quotes-pinterest": {"answered_from_text": 0.4, "silent_kept_silent": 0.99},
     "round13/quotes-supervisor": {"answered_from_text": 0.44, "silent_kept_silent": 0.7},
+    "round14/cook-returner": {"in_scope_accuracy": 0.6, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round14/quotes-cook": {"answered_from_text": 0.36, "silent_kept_silent": 0.7},
+    "round14/dental-anxious": {"in_scope_accuracy": 0.6, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round14/pinterest-british": {"in_scope_accuracy": 0.82, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round14/pinterest-negotiator": {"in_scope_accuracy": 0.73, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round14/quotes-pinterest": {"answered_from_text": 0.25, "silent_kept_silent": 0.92},
+    "round14/supervisor-phone": {"in_scope_accuracy": 0.55, "oos_recall": 1.0, "multi_fully_answered": 1.0},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -270,6 +284,10 @@ WRONG_ANSWERS = {
     "round12/dental-terse": 4,
     "round12/pinterest-formal": 1,
     "round12/supervisor-parent": 4,
+    "round14/cook-returner": 4,
+    "round14/dental-anxious": 3,
+    "round14/pinterest-negotiator": 2,
+    "round14/supervisor-phone": 3,
 }
 
 
