@@ -33,6 +33,8 @@ AGREEING_QUOTE = 0.5  # a quote this close to the question can confirm a near mi
 HEADING_LEAN = 0.4
 HEADING_QUOTE = 0.4
 HEADING_NAMES = 0.5
+# A bare quote under a heading naming one of the question's FILED_LEANS best intents answers as that intent.
+FILED_LEANS = 2
 SAYS_SOMETHING = 2  # topic words that make a clause more than small talk (_asks_something)
 # Clauses answering different intents win over the whole message when each scores at least this share of
 # the whole's best: "How many years are required, and how should I apply?" reads 0.59 as experience whole,
@@ -209,6 +211,10 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
     under = _under_its_heading(knowledge.settings, posting, whole, quotes)
     if under:
         part = _led(_render(knowledge, posting, whole.top), under)
+        return _answered(knowledge, question, posting, [part], whole.ranking)
+    filed = _filed_under(knowledge.settings, posting, whole, quotes)
+    if filed is not None:
+        part = _led(_render(knowledge, posting, filed), quotes)
         return _answered(knowledge, question, posting, [part], whole.ranking)
     if quotes:
         return _quoted(question, posting, quotes, whole.ranking)
@@ -403,6 +409,28 @@ def _under_its_heading(
         for q in quotes
         if q.heading and q.score >= HEADING_QUOTE and _names(settings, posting, q.heading, top.intent)
     ]
+
+
+def _filed_under(
+    settings: MatchSettings, posting: PostingKnowledge, whole: _Decision, quotes: list[Quote]
+) -> Candidate | None:
+    """The intent every quote's heading plainly names, when the question leans to it (one of its two best
+    intents): the posting files the answer there, so its prepared answer is meant, led by the quotes ("is
+    testing part of the job?" quotes a line under "Responsibilities", and nearly matches that intent).
+    None when the quotes sit under no heading, under headings naming different intents, or one the
+    question doesn't lean to."""
+    if not quotes or not all(q.heading for q in quotes):
+        return None
+    named = {posting.heading_reading(q.heading)[0].intent for q in quotes}
+    if len(named) != 1:
+        return None
+    intent = named.pop()
+    leaning = {c.intent: c for c in whole.ranking[:FILED_LEANS]}
+    if intent not in leaning or posting.intents[intent].smalltalk:
+        return None
+    if not all(_names(settings, posting, q.heading, intent) for q in quotes):
+        return None
+    return leaning[intent]
 
 
 def _names(settings: MatchSettings, posting: PostingKnowledge, heading: str, intent: str) -> bool:

@@ -214,7 +214,11 @@ FLOORS: dict[str, dict[str, float]] = {
     "round14/quotes-cook": {"answered_from_text": 0.36, "silent_kept_silent": 0.7},
     "round14/dental-anxious": {"in_scope_accuracy": 0.6, "oos_recall": 0.8, "multi_fully_answered": 1.0},
     "round14/pinterest-british": {"in_scope_accuracy": 0.82, "oos_recall": 1.0, "multi_fully_answered": 1.0},
-    "round14/pinterest-negotiator": {"in_scope_accuracy": 0.73, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round14/pinterest-negotiator": {
+        "in_scope_accuracy": 0.73,
+        "oos_recall": 1.0,
+        "multi_fully_answered": 1.0,
+    },
     "round14/quotes-pinterest": {"answered_from_text": 0.25, "silent_kept_silent": 0.92},
     "round14/supervisor-phone": {"in_scope_accuracy": 0.55, "oos_recall": 1.0, "multi_fully_answered": 1.0},
 }
@@ -225,12 +229,21 @@ FLOORS: dict[str, dict[str, float]] = {
 # ("rsus?? or just base" also gets the salary), since clauses nearly as clear as the whole are answered.
 WRONG_ANSWERS = {
     "holdout-questions": 2,
+    # A bare quote under a heading that names one of the question's two best intents answers as that intent,
+    # led by the same quote (answer._filed_under). Nine replies now name an intent other than the label, each
+    # led by the sentence the bare quote was: three skills questions ("do i need ACLS or just BLS?", "what
+    # kinda knife skills u lookin for") lead the requirements with the line under "Requirements", as do two
+    # on prior jobs labelled experience ("is being a cashier enough?"); four that mention applying ("need
+    # EFDA to apply?", "can i talk to the chef before i apply") lead the how-to-apply answer with its line,
+    # a quote as poor as it was bare.
+    "round2/cook": 1,
+    "round11/dental-mixed": 1,
     # A near miss led by a quote under a heading that names its intent answers with that intent: four
     # replies lead with the sentence asked about under an intent other than the label ("is a BLS card from
     # the Red Cross accepted?" quotes the BLS line under Requirements, labelled skills; "how many dentists
     # would I work with?" the line on whom you work alongside, labelled teams); "wat r the shift times"
     # quotes the 6 a.m. opening-shift line under the qualifications.
-    "round1/nurse": 1,
+    "round1/nurse": 2,
     "round1/warehouse": 1,
     "round1/nonnative": 1,
     "round2/rambling": 3,
@@ -246,12 +259,12 @@ WRONG_ANSWERS = {
     "round4/abroad": 4,
     "round4/slang": 2,
     "round4/dental": 3,
-    "round4/cook": 2,
+    "round4/cook": 3,
     "round4/supervisor": 1,
     "round5/staff": 4,
     "round5/parent": 1,
-    "round5/dental": 5,
-    "round5/cook": 2,
+    "round5/dental": 6,
+    "round5/cook": 3,
     "round5/supervisor": 2,
     "round6/agency": 1,
     "round6/short": 2,
@@ -270,16 +283,16 @@ WRONG_ANSWERS = {
     "round8/supervisor-en": 1,
     "round9/pinterest-longwinded": 5,
     "round9/dental-esl": 4,
-    "round9/cook-typos": 3,
+    "round9/cook-typos": 4,
     "round9/supervisor-formal": 2,
     "round10/cook-newcomer": 5,
     "round10/dental-parent": 3,
     "round10/supervisor-blunt": 2,
     "round10/supervisor-mixed": 3,
     "round11/cook-veteran": 2,
-    "round11/dental-career-change": 3,
+    "round11/dental-career-change": 4,
     "round11/pinterest-student": 2,
-    "round11/supervisor-esl": 1,
+    "round11/supervisor-esl": 2,
     "round12/cook-esl": 6,
     "round12/dental-terse": 4,
     "round12/pinterest-formal": 1,

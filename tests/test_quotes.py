@@ -278,6 +278,15 @@ def test_a_quote_under_a_heading_that_names_the_leaning_intent_leads_its_answer(
     assert reply.parts[0].full is not None and "per hour" in reply.parts[0].full
 
 
+def test_a_quote_filed_under_the_questions_second_best_intent_leads_that_answer() -> None:
+    # Experience ranks first and requirements second; the sentence that answers is a requirement.
+    knowledge = load_knowledge(ROUND2_KNOWLEDGE)
+    reply = answer(knowledge, "would a GED work instead of a diploma?", "brightsmile-dental-assistant")
+    assert (reply.outcome, reply.intents) == ("answered", ["requirements"])
+    assert [q.text for q in reply.quotes] == ["High school diploma or GED"]
+    assert reply.text.startswith("From the posting") and "Ask for “requirements”" in reply.text
+
+
 def test_a_heading_names_an_intent_by_its_kind_of_section() -> None:
     # "What you need" reads as no intent by its words, but it heads a qualifications section.
     knowledge = load_knowledge(ROUND2_KNOWLEDGE)
