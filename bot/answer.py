@@ -88,6 +88,19 @@ _REQUEST = re.compile(
 _STATEMENT = re.compile(r"^[^?]*[.!]$")
 
 # Saying that one would like to know, before asking it: the words of the asking, not of the question.
+# "Is X hiring?", "X hiring?": a name (up to four words) said to be hiring; not "the hiring process", "Dear
+# Hiring Team".
+_HIRING = re.compile(
+    r"\b(?:is|are) (?P<name>(?:\w+ ){0,3}?\w+) (?:also |still |currently )?hiring\b"
+    r"|^(?P<bare>\w+(?: \w+)?) hiring(?: (?:now|rn|right now|still|too))?$"
+)
+# Words for where one works, which name no employer of their own: "is your clinic hiring?".
+_WORKPLACES_TEXT = """
+    company firm business employer team group office offices store shop restaurant kitchen clinic practice
+    hospital ward warehouse site location branch department place anyone anybody someone somebody everyone
+    else still also currently now right
+"""
+_WORKPLACES = frozenset(_WORKPLACES_TEXT.split())
 _FRAMING = re.compile(
     r"^(?:i(?: would|['\u2019]d| should)"
     r" (?:be (?:most |very |really |so )?(?:grateful|interested|keen|glad|happy) to"
@@ -195,6 +208,8 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
     posting = knowledge.posting(posting_id)
     text = text[: knowledge.settings.max_question_chars]
     whole = _decide(knowledge, posting, text)
+    if _other_employer_hiring(posting, text):
+        return _out_of_scope(knowledge, question, posting, whole)
     by_clause = _answered_by_clauses(knowledge, posting, text, whole)
     if by_clause:
         parts = [_render(knowledge, posting, c) for c in by_clause]
@@ -223,6 +238,10 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
     close = _ask_back(knowledge, posting, text, whole.ranking)
     if close:
         return _did_you_mean(knowledge, question, posting, whole.ranking, close)
+    return _out_of_scope(knowledge, question, posting, whole)
+
+
+def _out_of_scope(knowledge: Knowledge, question: str, posting: PostingKnowledge, whole: _Decision) -> Reply:
     return Reply(
         question=question,
         posting=posting.posting.id,
@@ -231,6 +250,22 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
         confidence=whole.top.score,
         candidates=whole.ranking,
     )
+
+
+def _other_employer_hiring(posting: PostingKnowledge, text: str) -> bool:
+    """ "Is Aspen Dental hiring?", "is home depot hiring rn": whether another employer hires is nothing the
+    posting says, whatever words of it the question shares ("dental" is a benefit). Another employer is a
+    name with a word the posting never uses; "are you hiring?", "is your clinic hiring?", "is the Eastgate
+    office hiring?" and "is Pinterest hiring?" name none."""
+    found = (m.group("name") or m.group("bare") for m in _HIRING.finditer(" ".join(tokens(text))))
+    # A name is words of naming only: "is the team assigned after the hiring" names nothing.
+    names = [n.removeprefix("the ") for n in found]
+    names = [n for n in names if not any(word in FUNCTION_WORDS for word in n.split())]
+    if not names:
+        return False
+    p = posting.posting
+    known = {*tokens(" ".join([posting.text or "", p.title, p.company, *p.aliases])), *FUNCTION_WORDS}
+    return any(word not in known and word not in _WORKPLACES for name in names for word in name.split())
 
 
 def _answered_by_clauses(

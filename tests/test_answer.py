@@ -10,7 +10,7 @@ import pytest
 
 from bot.answer import Reply, answer, render_intent
 from bot.knowledge.loader import Knowledge, load_knowledge
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, ROOT
 from tests.fixtures.kb import (
     AMBIGUOUS,
     AMBIGUOUS_POSTING,
@@ -196,6 +196,21 @@ def test_share_and_options_are_stock_only_when_they_mean_it(
     bundled: Knowledge, question: str, intents: list[str]
 ) -> None:
     assert ask(bundled, question).intents == intents
+
+
+@pytest.mark.parametrize(
+    ("question", "outcome"),
+    [
+        ("Is Pacific Smiles Dental hiring?", "out_of_scope"),  # not the dental benefits
+        ("is costco hiring right now", "out_of_scope"),
+        ("is BrightSmile still hiring for this?", "quoted"),  # the posting's own company
+        ("Is your office hiring other assistants too?", "quoted"),
+        ("how long is the hiring process?", "answered"),
+    ],
+)
+def test_whether_another_employer_is_hiring_is_not_the_postings_to_say(question: str, outcome: str) -> None:
+    knowledge = load_knowledge(ROOT / "eval" / "round2" / "knowledge")
+    assert answer(knowledge, question, "brightsmile-dental-assistant").outcome == outcome
 
 
 def test_a_second_question_nearly_as_clear_as_the_whole_is_answered_too(bundled: Knowledge) -> None:
