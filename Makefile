@@ -100,6 +100,10 @@ eval: $(STAMP)
 	$(call round_eval,round14,brightsmile-dental-assistant,dental-anxious)
 	$(call round_eval,round14,pinterest-backend-engineer,pinterest-british pinterest-negotiator quotes-pinterest)
 	$(call round_eval,round14,oakline-shift-supervisor,supervisor-phone)
+	$(call round_eval,round15,harbor-line-cook,cook-student)
+	$(call round_eval,round15,brightsmile-dental-assistant,dental-returning quotes-dental)
+	$(call round_eval,round15,pinterest-backend-engineer,pinterest-indian-english pinterest-skeptic)
+	$(call round_eval,round15,oakline-shift-supervisor,quotes-supervisor supervisor-manager)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 14 (eval/round3/ … eval/round14/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 15 (eval/round3/ … eval/round15/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -97,6 +97,13 @@ POSTINGS = {
     "round14/pinterest-negotiator": "pinterest-backend-engineer",
     "round14/quotes-pinterest": "pinterest-backend-engineer",
     "round14/supervisor-phone": "oakline-shift-supervisor",
+    "round15/cook-student": "harbor-line-cook",
+    "round15/dental-returning": "brightsmile-dental-assistant",
+    "round15/quotes-dental": "brightsmile-dental-assistant",
+    "round15/pinterest-indian-english": "pinterest-backend-engineer",
+    "round15/pinterest-skeptic": "pinterest-backend-engineer",
+    "round15/quotes-supervisor": "oakline-shift-supervisor",
+    "round15/supervisor-manager": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -178,7 +185,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "round9/quotes-pinterest": {"answered_from_text": 0.57, "silent_kept_silent": 0.92},
     "round9/quotes-dental": {"answered_from_text": 0.38, "silent_kept_silent": 0.85},
     "round10/cook-newcomer": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 0.5},
-    "round10/dental-parent": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 0.0},
+    "round10/dental-parent": {"in_scope_accuracy": 0.62, "oos_recall": 1.0},
     "round10/pinterest-international": {
         "in_scope_accuracy": 0.86,
         "oos_recall": 1.0,
@@ -188,7 +195,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "round10/quotes-supervisor": {"answered_from_text": 0.13, "silent_kept_silent": 0.63},
     "round10/supervisor-blunt": {"in_scope_accuracy": 0.6, "oos_recall": 1.0, "multi_fully_answered": 0.5},
     "round10/supervisor-mixed": {"in_scope_accuracy": 0.69, "oos_recall": 0.8, "multi_fully_answered": 0.5},
-    "round11/cook-veteran": {"in_scope_accuracy": 0.42, "oos_recall": 1.0, "multi_fully_answered": 0.0},
+    "round11/cook-veteran": {"in_scope_accuracy": 0.42, "oos_recall": 1.0},
     "round11/dental-career-change": {
         "in_scope_accuracy": 0.57,
         "oos_recall": 1.0,
@@ -221,6 +228,17 @@ FLOORS: dict[str, dict[str, float]] = {
     },
     "round14/quotes-pinterest": {"answered_from_text": 0.25, "silent_kept_silent": 0.92},
     "round14/supervisor-phone": {"in_scope_accuracy": 0.55, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round15/cook-student": {"in_scope_accuracy": 0.55, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round15/dental-returning": {"in_scope_accuracy": 0.57, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round15/quotes-dental": {"answered_from_text": 0.28, "silent_kept_silent": 0.85},
+    "round15/pinterest-indian-english": {
+        "in_scope_accuracy": 0.75,
+        "oos_recall": 1.0,
+        "multi_fully_answered": 1.0,
+    },
+    "round15/pinterest-skeptic": {"in_scope_accuracy": 0.75, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round15/quotes-supervisor": {"answered_from_text": 0.28, "silent_kept_silent": 0.63},
+    "round15/supervisor-manager": {"in_scope_accuracy": 0.53, "oos_recall": 1.0},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -301,6 +319,9 @@ WRONG_ANSWERS = {
     "round14/dental-anxious": 3,
     "round14/pinterest-negotiator": 2,
     "round14/supervisor-phone": 3,
+    "round15/cook-student": 5,
+    "round15/dental-returning": 6,
+    "round15/supervisor-manager": 3,
 }
 
 
