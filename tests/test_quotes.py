@@ -345,6 +345,18 @@ def test_how_many_is_answered_by_a_count_of_the_thing_or_of_a_related_one() -> N
     assert any("two Saturdays and two Sundays" in text for text in weekends)
 
 
+@pytest.mark.parametrize(
+    ("posting", "line"),
+    [
+        ("brightsmile-dental-assistant", "you will report to the Eastgate Office Manager"),
+        ("harbor-line-cook", "under our Chef de Cuisine and Sous Chefs"),
+    ],
+)
+def test_a_boss_is_whom_the_posting_says_you_report_to(posting: str, line: str) -> None:
+    # "boss" is in neither text: the related words join it to "report to" and to the kitchen's chefs.
+    assert any(line in text for text in round2_quotes(posting, "who would my boss be?"))
+
+
 def test_when_is_answered_by_a_time_not_by_a_price_or_the_word_day() -> None:
     # "start at $24.50" and "starts with a huddle … the day's goals" say nothing about when a hire starts.
     assert round2_quotes("brightsmile-dental-assistant", "when would a new hire start") == []
