@@ -190,12 +190,19 @@ def test_the_pay_for_the_job_is_salary_and_paying_for_a_thing_covers_it(
         ("do I get shares?", ["equity"]),
         ("is there a share plan?", ["equity"]),
         ("any stock options?", ["equity"]),
+        ("do I get stock?", ["equity"]),
     ],
 )
 def test_share_and_options_are_stock_only_when_they_mean_it(
     bundled: Knowledge, question: str, intents: list[str]
 ) -> None:
     assert ask(bundled, question).intents == intents
+
+
+@pytest.mark.parametrize("question", ["will I lead the stock team?", "do I work in the stock room?"])
+def test_stock_on_the_shelves_is_no_equity(question: str) -> None:
+    knowledge = load_knowledge(ROOT / "eval" / "round2" / "knowledge")
+    assert "equity" not in answer(knowledge, question, "oakline-shift-supervisor").intents
 
 
 @pytest.mark.parametrize(
