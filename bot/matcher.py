@@ -302,7 +302,11 @@ class Matcher:
                 weight += self.function_weight if function else self.unknown_weight
                 continue
             column, closeness = hit
-            matched[column] = max(matched.get(column, 0.0), closeness)
+            if column in matched:
+                # Two words for one thing ("ESOPs or RSUs", both equity) weigh as one, as they match as one.
+                matched[column] = max(matched[column], closeness)
+                continue
+            matched[column] = closeness
             weight += float(self._idf[column])
             if self._topic[column]:
                 topic_weight += float(self._idf[column])

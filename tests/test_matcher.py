@@ -47,6 +47,14 @@ def test_a_typo_of_a_synonym_counts_as_its_canonical_word(matcher: Matcher) -> N
     assert top(matcher, "what is the compp").intent == "salary"
 
 
+def test_two_words_for_one_thing_weigh_as_one(matcher: Matcher) -> None:
+    # "comp" is a synonym of salary and "compp" a typo of it: each is the word "salary" again.
+    synonym = top(matcher, "what is the salary or comp")
+    typo = top(matcher, "what is the salary or compp")
+    assert synonym.intent == typo.intent == "salary"
+    assert typo.score == synonym.score == top(matcher, "what is the salary or").score
+
+
 def test_a_typo_costs_a_little_confidence(matcher: Matcher) -> None:
     assert 0 < top(matcher, "what is the salery").score < top(matcher, "what is the salary").score
 
