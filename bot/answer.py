@@ -87,7 +87,6 @@ _REQUEST = re.compile(
 # join?" asks one thing.
 _STATEMENT = re.compile(r"^[^?]*[.!]$")
 
-# Saying that one would like to know, before asking it: the words of the asking, not of the question.
 # "Is X hiring?", "X hiring?": a name (up to four words) said to be hiring; not "the hiring process", "Dear
 # Hiring Team".
 _HIRING = re.compile(
@@ -101,6 +100,7 @@ _WORKPLACES_TEXT = """
     else still also currently now right
 """
 _WORKPLACES = frozenset(_WORKPLACES_TEXT.split())
+# Saying that one would like to know, before asking it: the words of the asking, not of the question.
 _FRAMING = re.compile(
     r"^(?:i(?: would|['\u2019]d| should)"
     r" (?:be (?:most |very |really |so )?(?:grateful|interested|keen|glad|happy) to"
