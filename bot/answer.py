@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,7 @@ from bot.knowledge.loader import CompiledIntent, Knowledge, PostingKnowledge
 from bot.knowledge.schema import MatchSettings, Messages
 from bot.knowledge.templates import MissingFact, parse
 from bot.matcher import Candidate
+from bot.matcher import stem as stem_word
 from bot.passages import Quote, literal_words, stem
 from bot.text import FUNCTION_WORDS, tokens
 
@@ -87,17 +89,20 @@ _REQUEST = re.compile(
 # join?" asks one thing.
 _STATEMENT = re.compile(r"^[^?]*[.!]$")
 
-# "Is X hiring?", "X hiring?": a name (up to four words) said to be hiring; not "the hiring process", "Dear
-# Hiring Team".
-_HIRING = re.compile(
+# "Is X hiring?", "X hiring?": a name (up to four words) said to be hiring, not "the hiring process" nor
+# "Dear Hiring Team"; "what X pays", "X is paying", "X salaries", "does X pay more?": a one-word name said
+# to pay.
+_OTHER_EMPLOYER = re.compile(
     r"\b(?:is|are) (?P<name>(?:\w+ ){0,3}?\w+) (?:also |still |currently )?hiring\b"
     r"|^(?P<bare>\w+(?: \w+)?) hiring(?: (?:now|rn|right now|still|too))?$"
+    r"|\b(?P<payer>\w+) (?:(?:is|are) )?(?:pays|paying|salaries)\b"
+    r"|\bdoes (?P<asked>\w+) pay\b"
 )
 # Words for where one works, which name no employer of their own: "is your clinic hiring?".
 _WORKPLACES_TEXT = """
     company firm business employer team group office offices store shop restaurant kitchen clinic practice
     hospital ward warehouse site location branch department place anyone anybody someone somebody everyone
-    else still also currently now right
+    else still also currently now right job role position gig
 """
 _WORKPLACES = frozenset(_WORKPLACES_TEXT.split())
 # Saying that one would like to know, before asking it: the words of the asking, not of the question.
@@ -208,7 +213,7 @@ def answer(knowledge: Knowledge, question: str, posting_id: str | None = None) -
     posting = knowledge.posting(posting_id)
     text = text[: knowledge.settings.max_question_chars]
     whole = _decide(knowledge, posting, text)
-    if _other_employer_hiring(posting, text):
+    if _about_another_employer(posting, text):
         return _out_of_scope(knowledge, question, posting, whole)
     by_clause = _answered_by_clauses(knowledge, posting, text, whole)
     if by_clause:
@@ -252,20 +257,28 @@ def _out_of_scope(knowledge: Knowledge, question: str, posting: PostingKnowledge
     )
 
 
-def _other_employer_hiring(posting: PostingKnowledge, text: str) -> bool:
-    """ "Is Aspen Dental hiring?", "is home depot hiring rn": whether another employer hires is nothing the
-    posting says, whatever words of it the question shares ("dental" is a benefit). Another employer is a
-    name with a word the posting never uses; "are you hiring?", "is your clinic hiring?", "is the Eastgate
-    office hiring?" and "is Pinterest hiring?" name none."""
-    found = (m.group("name") or m.group("bare") for m in _HIRING.finditer(" ".join(tokens(text))))
-    # A name is words of naming only: "is the team assigned after the hiring" names nothing.
-    names = [n.removeprefix("the ") for n in found]
-    names = [n for n in names if not any(word in FUNCTION_WORDS for word in n.split())]
+def _about_another_employer(posting: PostingKnowledge, text: str) -> bool:
+    """ "Is Aspen Dental hiring?", "what does Google pay?": whether another employer hires, or what it pays,
+    is nothing the posting says, whatever words of it the question shares ("dental" is a benefit). Another
+    employer is a name with a word the posting never uses; "are you hiring?", "is your clinic hiring?", "is
+    the Eastgate office hiring?" and "does Pinterest pay relocation?" name none."""
+    found = (
+        next(name for name in m.groups() if name) for m in _OTHER_EMPLOYER.finditer(" ".join(tokens(text)))
+    )
+    # A name is words of naming only, once "the" or "what" before it is left out: "is the team assigned
+    # after the hiring" names nothing.
+    names = [list(itertools.dropwhile(FUNCTION_WORDS.__contains__, n.split())) for n in found]
+    names = [n for n in names if n and not any(word in FUNCTION_WORDS for word in n)]
     if not names:
         return False
     p = posting.posting
     known = {*tokens(" ".join([posting.text or "", p.title, p.company, *p.aliases])), *FUNCTION_WORDS}
-    return any(word not in known and word not in _WORKPLACES for name in names for word in name.split())
+    # A word the knowledge reads as another ("overtime" is pay) is no name either.
+    return any(
+        word not in known and word not in _WORKPLACES and posting.matcher.features(word) == [stem_word(word)]
+        for name in names
+        for word in name
+    )
 
 
 def _answered_by_clauses(

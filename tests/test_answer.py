@@ -213,9 +213,15 @@ def test_stock_on_the_shelves_is_no_equity(question: str) -> None:
         ("is BrightSmile still hiring for this?", "quoted"),  # the posting's own company
         ("Is your office hiring other assistants too?", "quoted"),
         ("how long is the hiring process?", "answered"),
+        ("what does Costco pay its assistants?", "out_of_scope"),  # not this posting's pay
+        ("heartland salaries?", "out_of_scope"),
+        ("does overtime pay extra?", "answered"),  # "overtime" is pay, no employer
+        ("what does this job pay?", "answered"),
     ],
 )
-def test_whether_another_employer_is_hiring_is_not_the_postings_to_say(question: str, outcome: str) -> None:
+def test_whether_another_employer_is_hiring_or_what_it_pays_is_not_the_postings_to_say(
+    question: str, outcome: str
+) -> None:
     knowledge = load_knowledge(ROOT / "eval" / "round2" / "knowledge")
     assert answer(knowledge, question, "brightsmile-dental-assistant").outcome == outcome
 
