@@ -462,14 +462,15 @@ class PassageIndex:
         wants_frequency = bool(_FREQUENCY_QUESTION.search(text))
         # What a "how many" question counts, as written and as its related words ("weekends", @shifts).
         thing = _counted_thing(text)
-        counted = frozenset({stem(thing), *self._lexicon.groups([thing])[0]}) if thing else frozenset()
+        thing_stem = stem(thing) if thing else ""
+        counted = frozenset({thing_stem, *self._lexicon.groups([thing])[0]}) if thing else frozenset()
         scored: list[tuple[float, int]] = []
         for position, entry in enumerate(self._entries):
             if (wants_quantity and not entry.has_quantity) or (wants_time and not entry.has_time):
                 continue
             if wants_frequency and not entry.has_frequency:
                 continue
-            if thing and stem(thing) in entry.literal and not counted & entry.counted:
+            if thing_stem and thing_stem in entry.literal and not counted & entry.counted:
                 continue
             if any(_similarity(direct[i], entry) <= SYNONYM_SIMILARITY for i in required):
                 continue
