@@ -104,6 +104,10 @@ eval: $(STAMP)
 	$(call round_eval,round15,brightsmile-dental-assistant,dental-returning quotes-dental)
 	$(call round_eval,round15,pinterest-backend-engineer,pinterest-indian-english pinterest-skeptic)
 	$(call round_eval,round15,oakline-shift-supervisor,quotes-supervisor supervisor-manager)
+	$(call round_eval,round16,harbor-line-cook,cook-spanish quotes-cook)
+	$(call round_eval,round16,brightsmile-dental-assistant,dental-graduate)
+	$(call round_eval,round16,pinterest-backend-engineer,pinterest-bootcamp pinterest-parent quotes-pinterest)
+	$(call round_eval,round16,oakline-shift-supervisor,supervisor-student)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

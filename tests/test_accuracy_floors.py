@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 15 (eval/round3/ … eval/round15/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 16 (eval/round3/ … eval/round16/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -104,6 +104,13 @@ POSTINGS = {
     "round15/pinterest-skeptic": "pinterest-backend-engineer",
     "round15/quotes-supervisor": "oakline-shift-supervisor",
     "round15/supervisor-manager": "oakline-shift-supervisor",
+    "round16/cook-spanish": "harbor-line-cook",
+    "round16/dental-graduate": "brightsmile-dental-assistant",
+    "round16/pinterest-bootcamp": "pinterest-backend-engineer",
+    "round16/pinterest-parent": "pinterest-backend-engineer",
+    "round16/quotes-cook": "harbor-line-cook",
+    "round16/quotes-pinterest": "pinterest-backend-engineer",
+    "round16/supervisor-student": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -239,6 +246,13 @@ FLOORS: dict[str, dict[str, float]] = {
     "round15/pinterest-skeptic": {"in_scope_accuracy": 0.75, "oos_recall": 1.0, "multi_fully_answered": 1.0},
     "round15/quotes-supervisor": {"answered_from_text": 0.28, "silent_kept_silent": 0.63},
     "round15/supervisor-manager": {"in_scope_accuracy": 0.53, "oos_recall": 1.0},
+    "round16/cook-spanish": {"in_scope_accuracy": 0.69, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round16/dental-graduate": {"in_scope_accuracy": 0.6, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round16/pinterest-bootcamp": {"in_scope_accuracy": 0.8, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round16/pinterest-parent": {"in_scope_accuracy": 0.73, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round16/quotes-cook": {"answered_from_text": 0.25, "silent_kept_silent": 0.78},
+    "round16/quotes-pinterest": {"answered_from_text": 0.36, "silent_kept_silent": 0.92},
+    "round16/supervisor-student": {"in_scope_accuracy": 0.66, "oos_recall": 1.0, "multi_fully_answered": 0.5},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -322,6 +336,10 @@ WRONG_ANSWERS = {
     "round15/cook-student": 5,
     "round15/dental-returning": 6,
     "round15/supervisor-manager": 3,
+    "round16/cook-spanish": 4,
+    "round16/dental-graduate": 2,
+    "round16/pinterest-parent": 1,
+    "round16/supervisor-student": 3,
 }
 
 
