@@ -155,6 +155,7 @@ class Matcher:
         self._names: dict[Phrase, Phrase] = {}
         self._name_typos: tuple[list[str], list[int]] = ([], [])
         self._longest_synonym = max((len(p) for p in self.synonyms), default=0)
+        self._synonym_words: frozenset[str] | None = None  # every word of a synonym, made on first use
         self.intent_ids = list(examples)
         self._texts = [phrase for phrases in examples.values() for phrase in phrases]
         # Every example's words, one line each, to tell cheaply whether a name occurs in any example.
@@ -234,6 +235,15 @@ class Matcher:
             {source: target for source, target in names.items() if source not in self.synonyms}
         )
         return view
+
+    def knows(self, word: str) -> bool:
+        """Whether the examples or the synonyms use `word` (one word, as written): "home" is in "work from
+        home"."""
+        if stem(word) in self._vocab_index or self.features(word) != [stem(word)]:
+            return True
+        if self._synonym_words is None:
+            self._synonym_words = frozenset(w for source in self.synonyms for w in source)
+        return word in self._synonym_words
 
     def features(self, text: str) -> list[str]:
         """Normalised, synonym-mapped, stemmed words of `text`, every digit written as 0."""

@@ -514,6 +514,26 @@ def test_the_company_name_comes_from_the_posting(tmp_path: Path) -> None:
     assert "Examplo" in reply.text
 
 
+@pytest.mark.parametrize("question", ["tell me about Examplo", "whats examplo even"])
+def test_a_company_is_known_by_its_first_word(tmp_path: Path, question: str) -> None:
+    directory = copy_bundled(tmp_path / "kb")
+    posting = directory / "postings" / "pinterest-backend-engineer.yaml"
+    text = posting.read_text(encoding="utf-8")
+    posting.write_text(text.replace("company: Pinterest", "company: Examplo Home & Garden"))
+    reply = answer(load_knowledge(directory), question)
+    assert [p.intent for p in reply.parts] == ["company"], reply.text
+
+
+def test_a_first_word_questions_use_anyway_is_no_short_name(tmp_path: Path) -> None:
+    directory = copy_bundled(tmp_path / "kb")
+    posting = directory / "postings" / "pinterest-backend-engineer.yaml"
+    text = posting.read_text(encoding="utf-8")
+    posting.write_text(text.replace("company: Pinterest", "company: Home Examplo"))
+    matcher = load_knowledge(directory).posting().matcher
+    assert matcher.features("home examplo") == ["company"]
+    assert matcher.features("home") == ["home"]
+
+
 # ---- a posting that states almost nothing -----------------------------------------------------------
 
 

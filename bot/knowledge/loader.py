@@ -45,6 +45,7 @@ M = TypeVar("M", bound=BaseModel)
 
 INTENTS_FILE = "intents.yaml"
 POSTINGS_DIR = "postings"
+SHORT_NAME_LETTERS = 4  # a company's first word is its short name from this length ("Oakline", not "The")
 MAX_SCANNED = 15_000  # examples `check` ranks for near-duplicates (CLINC150 has 15,000)
 
 
@@ -252,7 +253,7 @@ class SharedPart:
 
     def matcher_for(self, posting: Posting) -> Matcher:
         """The posting's matcher: the shared one seen through its names, unless it needs its own."""
-        names = _posting_synonyms(posting)
+        names = _posting_synonyms(posting, self.matcher)
         if posting.intents:
             return Matcher(
                 _examples([*self.file.intents, *posting.intents]), {**self.synonyms, **names}, self.languages
@@ -462,7 +463,17 @@ def _examples(intents: Iterable[Intent]) -> dict[str, list[str]]:
     return {intent.id: list(intent.examples) for intent in intents}
 
 
-def _posting_synonyms(posting: Posting) -> dict[Phrase, Phrase]:
+def _posting_synonyms(posting: Posting, matcher: Matcher) -> dict[Phrase, Phrase]:
     """Candidates name the company and the role; examples say "the company" and "the role"."""
-    names = {"company": [posting.company], "role": [posting.title, *posting.aliases]}
-    return build_synonyms(names)
+    company = [posting.company, *_short_name(posting.company, matcher)]
+    return build_synonyms({"company": company, "role": [posting.title, *posting.aliases]})
+
+
+def _short_name(company: str, matcher: Matcher) -> list[str]:
+    """What candidates call a company of several words: its first ("Oakline" for "Oakline Home & Hearth",
+    "BrightSmile" for "BrightSmile Family Dental"); none when that is a word questions use anyway ("The",
+    "Home" of "Home Depot": "from home" asks about remote work)."""
+    words = phrase(company)
+    if len(words) < 2 or len(words[0]) < SHORT_NAME_LETTERS or matcher.knows(words[0]):
+        return []
+    return [words[0]]
