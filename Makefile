@@ -108,6 +108,9 @@ eval: $(STAMP)
 	$(call round_eval,round16,brightsmile-dental-assistant,dental-graduate)
 	$(call round_eval,round16,pinterest-backend-engineer,pinterest-bootcamp pinterest-parent quotes-pinterest)
 	$(call round_eval,round16,oakline-shift-supervisor,supervisor-student)
+	$(call round_eval,round17,harbor-line-cook,cook-veteran)
+	$(call round_eval,round17,pinterest-backend-engineer,pinterest-junior pinterest-plain pinterest-senior quotes-pinterest)
+	$(call round_eval,round17,oakline-shift-supervisor,quotes-supervisor supervisor-parent)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

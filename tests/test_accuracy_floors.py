@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 16 (eval/round3/ … eval/round16/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 17 (eval/round3/ … eval/round17/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -111,6 +111,13 @@ POSTINGS = {
     "round16/quotes-cook": "harbor-line-cook",
     "round16/quotes-pinterest": "pinterest-backend-engineer",
     "round16/supervisor-student": "oakline-shift-supervisor",
+    "round17/cook-veteran": "harbor-line-cook",
+    "round17/pinterest-junior": "pinterest-backend-engineer",
+    "round17/pinterest-plain": "pinterest-backend-engineer",
+    "round17/pinterest-senior": "pinterest-backend-engineer",
+    "round17/quotes-pinterest": "pinterest-backend-engineer",
+    "round17/quotes-supervisor": "oakline-shift-supervisor",
+    "round17/supervisor-parent": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -246,13 +253,20 @@ FLOORS: dict[str, dict[str, float]] = {
     "round15/pinterest-skeptic": {"in_scope_accuracy": 0.75, "oos_recall": 1.0, "multi_fully_answered": 1.0},
     "round15/quotes-supervisor": {"answered_from_text": 0.28, "silent_kept_silent": 0.63},
     "round15/supervisor-manager": {"in_scope_accuracy": 0.53, "oos_recall": 1.0},
-    "round16/cook-spanish": {"in_scope_accuracy": 0.69, "oos_recall": 1.0, "multi_fully_answered": 1.0},
-    "round16/dental-graduate": {"in_scope_accuracy": 0.6, "oos_recall": 1.0, "multi_fully_answered": 1.0},
-    "round16/pinterest-bootcamp": {"in_scope_accuracy": 0.8, "oos_recall": 1.0, "multi_fully_answered": 1.0},
-    "round16/pinterest-parent": {"in_scope_accuracy": 0.73, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round16/cook-spanish": {"in_scope_accuracy": 0.78, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round16/dental-graduate": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round16/pinterest-bootcamp": {"in_scope_accuracy": 0.82, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round16/pinterest-parent": {"in_scope_accuracy": 0.75, "oos_recall": 1.0, "multi_fully_answered": 1.0},
     "round16/quotes-cook": {"answered_from_text": 0.25, "silent_kept_silent": 0.78},
     "round16/quotes-pinterest": {"answered_from_text": 0.36, "silent_kept_silent": 0.92},
-    "round16/supervisor-student": {"in_scope_accuracy": 0.66, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round16/supervisor-student": {"in_scope_accuracy": 0.75, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round17/cook-veteran": {"in_scope_accuracy": 0.55, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round17/pinterest-junior": {"in_scope_accuracy": 0.86, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round17/pinterest-plain": {"in_scope_accuracy": 0.91, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round17/pinterest-senior": {"in_scope_accuracy": 0.71, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round17/quotes-pinterest": {"answered_from_text": 0.55, "silent_kept_silent": 0.92},
+    "round17/quotes-supervisor": {"answered_from_text": 0.32, "silent_kept_silent": 0.78},
+    "round17/supervisor-parent": {"in_scope_accuracy": 0.68, "oos_recall": 1.0, "multi_fully_answered": 0.5},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -336,10 +350,15 @@ WRONG_ANSWERS = {
     "round15/cook-student": 5,
     "round15/dental-returning": 6,
     "round15/supervisor-manager": 3,
-    "round16/cook-spanish": 4,
+    "round16/cook-spanish": 3,
     "round16/dental-graduate": 2,
     "round16/pinterest-parent": 1,
     "round16/supervisor-student": 3,
+    "round17/cook-veteran": 2,
+    "round17/pinterest-junior": 1,
+    "round17/pinterest-plain": 1,
+    "round17/pinterest-senior": 2,
+    "round17/supervisor-parent": 1,
 }
 
 
