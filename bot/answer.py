@@ -97,6 +97,8 @@ _OTHER_EMPLOYER = re.compile(
     r"|^(?P<bare>\w+(?: \w+)?) hiring(?: (?:now|rn|right now|still|too))?$"
     r"|\b(?P<payer>\w+) (?:(?:is|are) )?(?:pays|paying|salaries)\b"
     r"|\bdoes (?P<asked>\w+) pay\b"
+    # "the salary of the CEO of Google", "pay for engineers at Meta": one word at the end names the payer.
+    r"|\b(?:salary|salaries|pay|wage|wages|compensation|comp) (?:of|for) (?:\w+ ){1,3}?(?:at|of) (?P<of>\w+)$"
 )
 # Words for where one works, which name no employer of their own: "is your clinic hiring?".
 _WORKPLACES_TEXT = """

@@ -215,6 +215,8 @@ def test_stock_on_the_shelves_is_no_equity(question: str) -> None:
         ("how long is the hiring process?", "answered"),
         ("what does Costco pay its assistants?", "out_of_scope"),  # not this posting's pay
         ("heartland salaries?", "out_of_scope"),
+        ("what's the salary for assistants at Aspenwood", "out_of_scope"),
+        ("what's the salary for assistants at BrightSmile", "answered"),  # the posting's own company
         ("does overtime pay extra?", "answered"),  # "overtime" is pay, no employer
         ("what does this job pay?", "answered"),
     ],
