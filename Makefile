@@ -111,6 +111,10 @@ eval: $(STAMP)
 	$(call round_eval,round17,harbor-line-cook,cook-veteran)
 	$(call round_eval,round17,pinterest-backend-engineer,pinterest-junior pinterest-plain pinterest-senior quotes-pinterest)
 	$(call round_eval,round17,oakline-shift-supervisor,quotes-supervisor supervisor-parent)
+	$(call round_eval,round18,harbor-line-cook,cook-office-changer)
+	$(call round_eval,round18,brightsmile-dental-assistant,dental-vietnamese quotes-dental)
+	$(call round_eval,round18,pinterest-backend-engineer,pinterest-careful pinterest-casual quotes-pinterest)
+	$(call round_eval,round18,oakline-shift-supervisor,supervisor-retired-teacher)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

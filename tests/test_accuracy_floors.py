@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 17 (eval/round3/ … eval/round17/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 18 (eval/round3/ … eval/round18/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -118,6 +118,13 @@ POSTINGS = {
     "round17/quotes-pinterest": "pinterest-backend-engineer",
     "round17/quotes-supervisor": "oakline-shift-supervisor",
     "round17/supervisor-parent": "oakline-shift-supervisor",
+    "round18/cook-office-changer": "harbor-line-cook",
+    "round18/dental-vietnamese": "brightsmile-dental-assistant",
+    "round18/pinterest-careful": "pinterest-backend-engineer",
+    "round18/pinterest-casual": "pinterest-backend-engineer",
+    "round18/quotes-dental": "brightsmile-dental-assistant",
+    "round18/quotes-pinterest": "pinterest-backend-engineer",
+    "round18/supervisor-retired-teacher": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -267,6 +274,17 @@ FLOORS: dict[str, dict[str, float]] = {
     "round17/quotes-pinterest": {"answered_from_text": 0.55, "silent_kept_silent": 0.92},
     "round17/quotes-supervisor": {"answered_from_text": 0.32, "silent_kept_silent": 0.78},
     "round17/supervisor-parent": {"in_scope_accuracy": 0.68, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round18/cook-office-changer": {"in_scope_accuracy": 0.6, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round18/dental-vietnamese": {"in_scope_accuracy": 0.68, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round18/pinterest-careful": {"in_scope_accuracy": 0.77, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round18/pinterest-casual": {"in_scope_accuracy": 0.84, "oos_recall": 0.8, "multi_fully_answered": 1.0},
+    "round18/quotes-dental": {"answered_from_text": 0.15, "silent_kept_silent": 1.0},
+    "round18/quotes-pinterest": {"answered_from_text": 0.23, "silent_kept_silent": 0.92},
+    "round18/supervisor-retired-teacher": {
+        "in_scope_accuracy": 0.64,
+        "oos_recall": 1.0,
+        "multi_fully_answered": 1.0,
+    },
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -359,6 +377,11 @@ WRONG_ANSWERS = {
     "round17/pinterest-plain": 1,
     "round17/pinterest-senior": 2,
     "round17/supervisor-parent": 1,
+    "round18/cook-office-changer": 1,
+    "round18/dental-vietnamese": 7,
+    "round18/pinterest-careful": 3,
+    "round18/pinterest-casual": 1,
+    "round18/supervisor-retired-teacher": 2,
 }
 
 
