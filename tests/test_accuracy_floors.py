@@ -260,7 +260,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "round15/pinterest-skeptic": {"in_scope_accuracy": 0.75, "oos_recall": 1.0, "multi_fully_answered": 1.0},
     "round15/quotes-supervisor": {"answered_from_text": 0.28, "silent_kept_silent": 0.63},
     "round15/supervisor-manager": {"in_scope_accuracy": 0.53, "oos_recall": 1.0},
-    "round16/cook-spanish": {"in_scope_accuracy": 0.78, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round16/cook-spanish": {"in_scope_accuracy": 0.77, "oos_recall": 1.0, "multi_fully_answered": 1.0},
     "round16/dental-graduate": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 1.0},
     "round16/pinterest-bootcamp": {"in_scope_accuracy": 0.82, "oos_recall": 1.0, "multi_fully_answered": 1.0},
     "round16/pinterest-parent": {"in_scope_accuracy": 0.75, "oos_recall": 1.0, "multi_fully_answered": 1.0},

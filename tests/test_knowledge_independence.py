@@ -85,6 +85,20 @@ NATURAL_OVERLAPS = {
     "what are the main duties",
     "what tech stack do you use",
     "remote",
+    # rounds 16 to 18 (plain voices ask as the examples do)
+    "how many years do i need",
+    "what is the salary range for the role",
+    "can i work from home",
+    "what is the job about",
+    "what is this job all about",
+    "i have 3 years of backend experience is that enough",
+    "is there health insurance",
+    "what is the company mission",
+    "will i work with strong engineers",
+    "what can you help with",
+    "thank you very much",
+    "what does the day to day look like",
+    "how do i go about applying",
 }
 
 
