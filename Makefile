@@ -115,6 +115,10 @@ eval: $(STAMP)
 	$(call round_eval,round18,brightsmile-dental-assistant,dental-vietnamese quotes-dental)
 	$(call round_eval,round18,pinterest-backend-engineer,pinterest-careful pinterest-casual quotes-pinterest)
 	$(call round_eval,round18,oakline-shift-supervisor,supervisor-retired-teacher)
+	$(call round_eval,round19,harbor-line-cook,cook-young quotes-cook)
+	$(call round_eval,round19,brightsmile-dental-assistant,dental-bilingual)
+	$(call round_eval,round19,pinterest-backend-engineer,pinterest-everyday pinterest-switcher quotes-pinterest)
+	$(call round_eval,round19,oakline-shift-supervisor,supervisor-night)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 18 (eval/round3/ … eval/round18/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 19 (eval/round3/ … eval/round19/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -125,6 +125,13 @@ POSTINGS = {
     "round18/quotes-dental": "brightsmile-dental-assistant",
     "round18/quotes-pinterest": "pinterest-backend-engineer",
     "round18/supervisor-retired-teacher": "oakline-shift-supervisor",
+    "round19/cook-young": "harbor-line-cook",
+    "round19/dental-bilingual": "brightsmile-dental-assistant",
+    "round19/pinterest-everyday": "pinterest-backend-engineer",
+    "round19/pinterest-switcher": "pinterest-backend-engineer",
+    "round19/quotes-cook": "harbor-line-cook",
+    "round19/quotes-pinterest": "pinterest-backend-engineer",
+    "round19/supervisor-night": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -285,6 +292,13 @@ FLOORS: dict[str, dict[str, float]] = {
         "oos_recall": 1.0,
         "multi_fully_answered": 1.0,
     },
+    "round19/cook-young": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round19/dental-bilingual": {"in_scope_accuracy": 0.68, "oos_recall": 0.6, "multi_fully_answered": 0.5},
+    "round19/pinterest-everyday": {"in_scope_accuracy": 0.93, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round19/pinterest-switcher": {"in_scope_accuracy": 0.86, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round19/quotes-cook": {"answered_from_text": 0.4, "silent_kept_silent": 1.0},
+    "round19/quotes-pinterest": {"answered_from_text": 0.4, "silent_kept_silent": 0.85},
+    "round19/supervisor-night": {"in_scope_accuracy": 0.77, "oos_recall": 1.0, "multi_fully_answered": 0.5},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -382,6 +396,9 @@ WRONG_ANSWERS = {
     "round18/pinterest-careful": 3,
     "round18/pinterest-casual": 1,
     "round18/supervisor-retired-teacher": 2,
+    "round19/cook-young": 5,
+    "round19/dental-bilingual": 3,
+    "round19/supervisor-night": 2,
 }
 
 

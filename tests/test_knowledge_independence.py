@@ -99,6 +99,15 @@ NATURAL_OVERLAPS = {
     "thank you very much",
     "what does the day to day look like",
     "how do i go about applying",
+    # round 19 (its everyday set asks the commonest way)
+    "how many hours a week is it",
+    "what team would i be on",
+    "what is the salary for this job",
+    "do i get stock",
+    "is it in san francisco",
+    "do you sponsor visas",
+    "what benefits do you offer",
+    "do you pay for relocation",
 }
 
 
