@@ -12,12 +12,13 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -35,8 +36,18 @@ LEGACY_VERSIONS = 2
 LEGACY_REVISION = "0001"
 
 
+Statement = tuple[sa.Executable, dict[str, Any]]  # with its parameters
+
+
 class StoreError(Exception):
-    """The database can't be used: unreachable, locked, not a database, or newer than this bot."""
+    """The database can't be used: unreachable, locked, not a database, or newer than this bot.
+
+    `committed`: how many statements of a `Database.write` were in the database before it failed.
+    """
+
+    def __init__(self, message: str, committed: int = 0) -> None:
+        super().__init__(message)
+        self.committed = committed
 
 
 def url_for(database_url: str | None, database_path: Path) -> str:
@@ -54,7 +65,8 @@ class Database:
             raise StoreError(f"not a database URL: {exc}") from exc
         self.url = parsed
         self.where = parsed.render_as_string(hide_password=True)
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.dialect = parsed.get_backend_name()  # "sqlite", "postgresql"
+        self.is_sqlite = self.dialect == "sqlite"
         self.path = Path(parsed.database) if self.is_sqlite and parsed.database else None
         try:
             self.engine = _engine(parsed)
@@ -69,11 +81,65 @@ class Database:
         # Taking turns anyway, SQLite's writers share one connection, held while the lock is: checking one
         # out of the pool and resetting it after cost more CPU than the insert it makes.
         self._writer: Connection | None = None
+        # `write` on SQLite: each thread's own driver connection, outside SQLAlchemy (see `write`).
+        self._local = threading.local()
+        self._compiled: dict[tuple[int, tuple[str, ...]], tuple[sa.Executable, sa.Compiled]] = {}
+
+    def write(self, statements: Sequence[Statement]) -> list[int]:
+        """Run `statements` (each with its parameters); the rows each changed. Raises StoreError.
+
+        Elsewhere one transaction; on SQLite each statement commits by itself, in one call into SQLite:
+        its write lock is held only inside that call, never while the thread waits for Python's GIL. In a
+        transaction of several statements a busy process's thread holds it across those waits, and
+        another process's writers sleep in SQLite's busy handler meanwhile (the processes of a server with
+        HTTP_WORKERS, or replicas on one file). Callers make a prefix that committed without the rest
+        harmless (see `StoreError.committed`).
+        """
+        if not self.is_sqlite or self.path is None:
+            with self.begin() as conn:
+                return [conn.execute(statement, parameters).rowcount for statement, parameters in statements]
+        with _store_errors():
+            self._ensure_schema()
+        counts: list[int] = []
+        for statement, parameters in statements:
+            try:
+                compiled = self._sqlite_compiled(statement, parameters)
+                bound = compiled.construct_params(parameters) or {}
+                cursor = self._driver(self.path).execute(str(compiled), bound)
+                counts.append(cursor.rowcount)
+            except sqlite3.Error as exc:
+                self._local.conn = None  # the next write starts on a fresh connection
+                raise StoreError(str(exc).strip(), committed=len(counts)) from exc
+        return counts
+
+    def _driver(self, path: Path) -> sqlite3.Connection:
+        """This thread's SQLite connection in autocommit mode (no BEGIN: a statement is a transaction)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+                conn.execute("PRAGMA synchronous=NORMAL")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open {self.where}: {exc}") from exc
+            self._local.conn = conn
+        return conn
+
+    def _sqlite_compiled(self, statement: sa.Executable, parameters: dict[str, Any]) -> sa.Compiled:
+        """`statement` in SQLite's SQL with :named parameters, for these parameters' columns; built once
+        (the cache keeps the statement, so its id is never another's)."""
+        key = (id(statement), tuple(parameters))
+        cached = self._compiled.get(key)
+        if cached is None:
+            compiled = statement.compile(  # type: ignore[attr-defined]
+                dialect=sqlite_dialect.dialect(paramstyle="named"), column_keys=list(parameters)
+            )
+            cached = self._compiled[key] = (statement, compiled)
+        return cached[1]
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """A connection in a transaction (committed on success); any failure raises StoreError."""
-        try:
+        with _store_errors():
             self._ensure_schema()
             with self._turn():
                 if self._one_writer is None:
@@ -82,10 +148,6 @@ class Database:
                 else:
                     with self._shared_writer() as conn, conn.begin():
                         yield conn
-        except SQLAlchemyError as exc:
-            raise StoreError(_message(exc)) from exc
-        except OSError as exc:
-            raise StoreError(str(exc)) from exc
 
     def reachable(self) -> bool:
         """Whether a trivial query goes through now (for /healthz); never raises."""
@@ -201,6 +263,17 @@ def _migrate(conn: Connection, where: str) -> None:
     if current != head:
         command.upgrade(config, "head")
         log.info("database: schema of %s upgraded from %s to %s", where, current or "empty", head)
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """Driver and file errors as StoreError."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise StoreError(_message(exc)) from exc
+    except OSError as exc:
+        raise StoreError(str(exc)) from exc
 
 
 def _message(exc: SQLAlchemyError) -> str:

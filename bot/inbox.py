@@ -52,10 +52,16 @@ _UNFINISHED = ("pending", "running", "failed")
 
 # The statements made for every event are built once: building one costs more than SQLite running it.
 # An INSERT that does nothing when the key is known, per dialect (both spell it ON CONFLICT); a row comes
-# back only when one was inserted (rowcount isn't portable across drivers here).
+# back only when one was inserted.
 _INSERT_NEW = {
     name: dialect.insert(EVENTS).on_conflict_do_nothing(index_elements=["key"]).returning(EVENTS.c.key)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+# `receive` counts the rows inserted. On SQLite without RETURNING, which would hold the write lock past the
+# call into SQLite that wrote the row (see `Database.write`); psycopg counts an INSERT's rows only with it.
+_RECEIVE = {
+    "postgresql": _INSERT_NEW["postgresql"],
+    "sqlite": sqlite.insert(EVENTS).on_conflict_do_nothing(index_elements=["key"]),
 }
 _ANSWERED = (
     sa.update(EVENTS)
@@ -91,9 +97,8 @@ class Inbox:
         """
         now = self._clock()
         row = {"key": key, "body": body, "state": "running", "received": now, "due": now + self.lease}
-        with self.database.begin() as conn:
-            inserted = self._insert_new(conn, {**row, "attempts": 1})
-        return None if inserted is None else now + self.lease
+        [inserted] = self.database.write([(_RECEIVE[self.database.dialect], {**row, "attempts": 1})])
+        return now + self.lease if inserted else None
 
     def hold(self, key: str, held_until: float) -> bool:
         """Whether the caller still holds the claim `receive` gave it until `held_until`: yes at once while
@@ -137,8 +142,7 @@ class Inbox:
 
     def done(self, key: str) -> None:
         """The answer went out: forget the body (the candidate's words are kept only in the question log)."""
-        with self.database.begin() as conn:
-            conn.execute(*answered(key, self._clock()))
+        self.database.write([answered(key, self._clock())])
 
     def failed(self, key: str) -> None:
         """Let the next claim through; `take_due` offers it again after a back-off."""

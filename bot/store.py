@@ -5,8 +5,10 @@ read-only) is kept in memory and written with the next write that goes through, 
 past that the oldest is dropped and logged. User ids are stored only as a keyed hash (HMAC-SHA256 with a
 key from the environment), so neither the database nor a report can be tied back to a Slack user without
 that key. Rows older than the retention period are deleted on the first write and hourly after that.
-A question answering a Slack event is logged in the transaction that marks the event answered in the
-inbox: a process killed in between leaves neither, and the event is answered (and logged) once, later.
+A question answering a Slack event is logged with the statement that marks the event answered in the
+inbox (in one transaction, or on SQLite right after it: see `Database.write`). A process killed before
+the mark leaves the event to be taken up again; its question is logged once however often that happens,
+because a question names its event and an event's second question is skipped.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.answer import RecordedOutcome, Reply
-from bot.database import Database, StoreError, url_for
+from bot.database import Database, Statement, StoreError, url_for
 from bot.inbox import answered
 
 __all__ = ["DAY", "QuestionLog", "Records", "Store", "StoreError", "hash_user"]
@@ -79,7 +81,6 @@ HANDOFFS = sa.Table(
 )
 TABLES = (QUESTIONS, FEEDBACK, HANDOFFS)
 _WHAT = {QUESTIONS: "question", FEEDBACK: "feedback", HANDOFFS: "handoff"}
-Statement = tuple[sa.Executable, dict[str, Any]]  # with its parameters
 
 
 @dataclass(frozen=True)
@@ -232,14 +233,9 @@ class Store:
         with self._pending_lock:
             return len(self._pending)
 
-    def _write(
-        self,
-        table: sa.Table,
-        row: dict[str, Any],
-        also: tuple[tuple[sa.Executable, dict[str, Any]], ...] = (),
-    ) -> bool:
-        """Write `row`, any rows kept from earlier failures and the statements `also`, in one transaction;
-        True when they are in the database (on failure the rows are kept, `also` is not)."""
+    def _write(self, table: sa.Table, row: dict[str, Any], also: tuple[Statement, ...] = ()) -> bool:
+        """Write `row`, any rows kept from earlier failures and the statements `also`; True when they are
+        all in the database. On failure the rows not yet written are kept; `also` is not."""
         with self._pending_lock:
             self._pending.append((table, row))
             if len(self._pending) > PENDING_ROWS:
@@ -247,17 +243,17 @@ class Store:
                 log.error("store: %s unavailable too long: dropped the oldest %s", self.where, _WHAT[dropped])
             batch = list(self._pending)
             self._pending.clear()
+        inserts = [(_insert(self.database.dialect, each_table), each_row) for each_table, each_row in batch]
         try:
-            with self.database.begin() as conn:
-                for each_table, each_row in batch:
-                    conn.execute(_insert(conn, each_table), each_row)
-                for statement, parameters in also:
-                    conn.execute(statement, parameters)
+            self.database.write([*inserts, *also])
         except StoreError as exc:
-            self._keep(batch)
-            log.warning(
-                "store: could not record the %s in %s (kept to retry): %s", _WHAT[table], self.where, exc
-            )
+            self._keep(batch[exc.committed :])
+            if exc.committed < len(batch):
+                log.warning(
+                    "store: could not record the %s in %s (kept to retry): %s", _WHAT[table], self.where, exc
+                )
+            else:  # the rows are in; the event's done mark is not (its lease runs out instead)
+                log.warning("store: recorded the %s in %s, not all of it: %s", _WHAT[table], self.where, exc)
             return False
         except Exception:  # the answer must still go out, whatever went wrong here
             self._keep(batch)
@@ -327,9 +323,9 @@ _QUESTION_INSERTS = {
 }
 
 
-def _insert(conn: sa.Connection, table: sa.Table) -> sa.Insert:
-    """An INSERT into `table` in the connection's dialect."""
-    return _QUESTION_INSERTS[conn.dialect.name] if table is QUESTIONS else _PLAIN_INSERTS[table]
+def _insert(dialect: str, table: sa.Table) -> sa.Insert:
+    """An INSERT into `table` in `dialect`."""
+    return _QUESTION_INSERTS[dialect] if table is QUESTIONS else _PLAIN_INSERTS[table]
 
 
 def _question(row: sa.RowMapping) -> QuestionRecord:
