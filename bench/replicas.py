@@ -3,18 +3,19 @@ replicas on PostgreSQL behind a round-robin balancer (and one process on Postgre
 bare Bolt app (and two behind the same balancer) measured in the same run.
 
     python -m bench.replicas [--events 300] [--kill-events 1000] [--steady-seconds 5]
-                             [--targets bare,bare2,sqlite,postgres1,postgres]
+                             [--targets bare,bare2,sqlite,sqlite2,postgres1,postgres]
                              [--levels 1,8,32,64,steady] [--no-faults]
 
-Every process is a real `posting-bot run` (HTTP mode) against the local Slack stand-in; PostgreSQL is a
-throwaway `pgserver`. Each event is a DM in a channel of its own; its latency is the stand-in's receipt of
-the answer minus the moment the event was sent (one clock). A sender retries an unacknowledged event as
-Slack does. Printed per target: throughput and p50/p99 at 1, 8, 32 and 64 concurrent senders, p50/p99 at a
-steady 100 events/s, events answered 0 times or more than once, and what each answered event cost the
-target's processes: CPU (of it in the kernel) and context switches, read from /proc. Then the fault run:
-two replicas, every
-fifth Web API post failing (429 and 500 in turn), retries sent to the other replica, one replica killed
-with SIGKILL mid-load and restarted.
+Each event asks one of `eval/blind-questions.yaml`'s questions, in turn. Every process is a real
+`posting-bot run` (HTTP mode; with HTTP_WORKERS=2 for `sqlite2`) against the local Slack stand-in;
+PostgreSQL is a throwaway `pgserver`. Each event is a DM in a channel of its own; its latency is the
+stand-in's receipt of the answer minus the moment the event was sent (one clock). A sender retries an
+unacknowledged event as Slack does. Printed per target: throughput and p50/p99 at 1, 8, 32 and 64
+concurrent senders, p50/p99 at a steady 100 events/s, events answered 0 times or more than once, and what
+each answered event cost the target's processes (its workers included): CPU (of it in the kernel) and
+context switches, read from /proc. Then the fault run: two replicas, every fifth Web API post failing
+(429 and 500 in turn), retries sent to the other replica, one replica killed with SIGKILL mid-load and
+restarted.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+import yaml
 
 from bench.slack_latency import _percentile, _wait_until_serving
 from tests.slack_standin import ApiCall, FakeSlackWebAPI, SlackPayload, deliver, dm_message, event_callback
@@ -42,10 +44,15 @@ from tests.slack_standin.load import RoundRobinProxy, send_until_acknowledged
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
-QUESTION = "what's the salary range?"
+# Candidates' questions about the bundled posting, in turn: what a workspace sends, and no two answers in a
+# row alike (one question asked again and again would measure the caches of what it takes to answer it).
+QUESTIONS = [
+    entry["question"] for entry in yaml.safe_load((ROOT / "eval" / "blind-questions.yaml").read_text())
+]
 LEVELS = (1, 8, 32, 64)
-TARGETS = ("bare", "bare2", "sqlite", "postgres1", "postgres")
+TARGETS = ("bare", "bare2", "sqlite", "sqlite2", "postgres1", "postgres")
 _channels = (f"D0B{i:06d}" for i in itertools.count())
+_asked = itertools.count()
 
 
 @dataclass
@@ -137,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
                 "sqlite": (
                     "posting-bot, 1 process, SQLite",
                     lambda: _bots(work / "sqlite", api, 1, sqlite=True),
+                ),
+                "sqlite2": (
+                    "posting-bot, HTTP_WORKERS=2, SQLite",
+                    lambda: _bots(work / "sqlite2", api, 1, sqlite=True, workers=2),
                 ),
                 "postgres1": (
                     "posting-bot, 1 process, PostgreSQL",
@@ -243,24 +254,35 @@ def _bare(workdir: Path, api: FakeSlackWebAPI, count: int = 1) -> Iterator[Targe
 
 @contextlib.contextmanager
 def _bots(
-    workdir: Path, api: FakeSlackWebAPI, count: int, sqlite: bool = False, url: str = ""
+    workdir: Path,
+    api: FakeSlackWebAPI,
+    count: int,
+    sqlite: bool = False,
+    url: str = "",
+    workers: int = 1,
 ) -> Iterator[Target]:
     settings = {"DATABASE_PATH": str(workdir / "log.sqlite3")} if sqlite else {"DATABASE_URL": url}
+    settings["HTTP_WORKERS"] = str(workers)
     ports = [free_port() for _ in range(count)]
     processes = [
         _start([sys.executable, "-m", "bot", "run"], workdir / str(n), _env(api, port, **settings))
         for n, port in enumerate(ports)
     ]
     try:
-        yield from _behind_balancer(ports, processes)
+        yield from _behind_balancer(ports, processes, workers)
     finally:
         for process in processes:
             _stop(process)
 
 
-def _behind_balancer(ports: list[int], processes: list[subprocess.Popen[bytes]]) -> Iterator[Target]:
-    """One process is sent events directly; two or more through the round-robin proxy."""
+def _behind_balancer(
+    ports: list[int], processes: list[subprocess.Popen[bytes]], workers: int = 1
+) -> Iterator[Target]:
+    """One process is sent events directly; two or more through the round-robin proxy. With `workers`,
+    each process's workers are measured with it."""
     pids = [process.pid for process in processes]
+    if workers > 1:
+        pids += _workers_of(pids, workers)
     if len(ports) == 1:
         yield Target(f"http://127.0.0.1:{ports[0]}/slack/events", pids)
     else:
@@ -268,8 +290,22 @@ def _behind_balancer(ports: list[int], processes: list[subprocess.Popen[bytes]])
             yield Target(f"{balancer.url}/slack/events", pids)
 
 
+def _workers_of(parents: list[int], per_parent: int) -> list[int]:
+    """The worker processes of `parents` (HTTP_WORKERS), once all have started."""
+    deadline = time.monotonic() + 30
+    while True:
+        found = [
+            int(child)
+            for pid in parents
+            for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+        if len(found) == per_parent * len(parents) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
 def _question(channel: str) -> SlackPayload:
-    return event_callback(dm_message(QUESTION, channel=channel))
+    return event_callback(dm_message(QUESTIONS[next(_asked) % len(QUESTIONS)], channel=channel))
 
 
 def _send(

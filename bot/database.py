@@ -83,7 +83,7 @@ class Database:
         self._writer: Connection | None = None
         # `write` on SQLite: each thread's own driver connection, outside SQLAlchemy (see `write`).
         self._local = threading.local()
-        self._compiled: dict[tuple[int, tuple[str, ...]], tuple[sa.Executable, sa.Compiled]] = {}
+        self._compiled: dict[tuple[int, tuple[str, ...]], tuple[sa.Executable, str, dict[str, Any]]] = {}
 
     def write(self, statements: Sequence[Statement]) -> list[int]:
         """Run `statements` (each with its parameters); the rows each changed. Raises StoreError.
@@ -102,10 +102,10 @@ class Database:
             self._ensure_schema()
         counts: list[int] = []
         for statement, parameters in statements:
+            sql, literals = self._sqlite_compiled(statement, parameters)
             try:
-                compiled = self._sqlite_compiled(statement, parameters)
-                bound = compiled.construct_params(parameters) or {}
-                cursor = self._driver(self.path).execute(str(compiled), bound)
+                with self._turn():
+                    cursor = self._driver(self.path).execute(sql, {**literals, **parameters})
                 counts.append(cursor.rowcount)
             except sqlite3.Error as exc:
                 self._local.conn = None  # the next write starts on a fresh connection
@@ -124,17 +124,22 @@ class Database:
             self._local.conn = conn
         return conn
 
-    def _sqlite_compiled(self, statement: sa.Executable, parameters: dict[str, Any]) -> sa.Compiled:
-        """`statement` in SQLite's SQL with :named parameters, for these parameters' columns; built once
-        (the cache keeps the statement, so its id is never another's)."""
+    def _sqlite_compiled(
+        self, statement: sa.Executable, parameters: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        """`statement` in SQLite's SQL with :named parameters for these parameters' columns, and the values
+        it binds itself (`.values(state="done")`); built once (the cache keeps the statement, so its id is
+        never another's)."""
         key = (id(statement), tuple(parameters))
         cached = self._compiled.get(key)
         if cached is None:
             compiled = statement.compile(  # type: ignore[attr-defined]
                 dialect=sqlite_dialect.dialect(paramstyle="named"), column_keys=list(parameters)
             )
-            cached = self._compiled[key] = (statement, compiled)
-        return cached[1]
+            bound = compiled.construct_params(parameters) or {}
+            literals = {name: value for name, value in bound.items() if name not in parameters}
+            cached = self._compiled[key] = (statement, str(compiled), literals)
+        return cached[1], cached[2]
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

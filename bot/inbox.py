@@ -70,6 +70,17 @@ _ANSWERED = (
 )
 
 
+_EXTEND = (
+    sa.update(EVENTS)
+    .where(
+        EVENTS.c.key == sa.bindparam("event_key"),
+        EVENTS.c.state == "running",
+        EVENTS.c.due == sa.bindparam("held_until"),
+    )
+    .values(due=sa.bindparam("until"))
+)
+
+
 def answered(key: str, now: float) -> tuple[sa.Update, dict[str, object]]:
     """The statement (and its parameters) marking `key` done, for a transaction that also logs its question
     (bot.store)."""
@@ -108,14 +119,10 @@ class Inbox:
         now = self._clock()
         if now < held_until - self.lease * (1 - FRESH):
             return True
-        with self.database.begin() as conn:
-            extended = conn.execute(
-                sa.update(EVENTS)
-                .where(EVENTS.c.key == key, EVENTS.c.state == "running", EVENTS.c.due == held_until)
-                .values(due=now + self.lease)
-                .returning(EVENTS.c.key)
-            ).first()
-        return extended is not None
+        [extended] = self.database.write(
+            [(_EXTEND, {"event_key": key, "held_until": held_until, "until": now + self.lease})]
+        )
+        return extended == 1
 
     def claim(self, key: str) -> int | None:
         """For the one caller that should answer `key` now, how many attempts came before (0: the first;

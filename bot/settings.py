@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     port: int = Field(3000, ge=1, le=65535)
     http_max_connections: int = Field(1000, ge=10, le=100_000)
     http_idle_timeout: int = Field(10, ge=1, le=3600)  # seconds
+    http_workers: int = Field(1, ge=1, le=64)  # processes answering on PORT (one core each)
     recruiter_channel: str | None = None
     admin_channel: str | None = None
     admin_user_ids: Annotated[frozenset[str], NoDecode] = frozenset()

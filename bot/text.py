@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Slack wraps mentions, channels and links in angle brackets: <@U123>, <#C1|name>, <http://x|label>,
 # <!channel>. Keep a link's label (people write "<url|the posting>"), drop everything else. Only those
@@ -80,14 +81,16 @@ def strip_slack_markup(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)  # one answer normalizes its question (and its clauses) several times
 def normalize(text: str) -> str:
     """Lower-case, NFKC, no accents on Latin letters, no Slack markup, contractions expanded, punctuation
     turned into spaces."""
     # Apostrophes first: NFKC turns "\u00b4" into a space plus a combining accent.
     text = unicodedata.normalize("NFKC", strip_slack_markup(text).translate(_APOSTROPHES)).lower()
     text = text.translate(_LATIN_ACCENTS)
-    for pattern, replacement in _CONTRACTIONS:
-        text = pattern.sub(replacement, text)
+    if "'" in text:  # every contraction has one
+        for pattern, replacement in _CONTRACTIONS:
+            text = pattern.sub(replacement, text)
     text = text.replace("'", " ").replace("_", " ")
     tokens = (
         token.lstrip(_LEADING_PUNCT).rstrip(_TRAILING_PUNCT) for token in _NON_WORD.sub(" ", text).split()

@@ -33,6 +33,7 @@ from bot.slack.once import SharedGate
 from bot.slack.server import HttpLimits, serve_http
 from bot.slack.services import KnowledgeProvider, Services, retry_handlers
 from bot.slack.socket_mode import serve_socket_mode
+from bot.slack.workers import WorkerRefused, inherited_socket, is_first_worker, serve_workers
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,13 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
 
     identity = _sign_in(bot_token, app_token, base_url)
     logger.info("signed in to %s as %s", identity.get("team"), identity.get("user"))
+    listening = inherited_socket()
+    if app_token is None and settings.http_workers > 1 and listening is None:
+        try:
+            serve_workers(settings.http_workers, settings.port)  # each a `posting-bot run` of its own
+        except WorkerRefused as exc:
+            raise ConfigError(f"{exc}: see its error above") from exc
+        return
 
     # Bolt and slack_sdk also read these straight from the environment (and SLACK_CLIENT_ID would switch
     # Bolt to OAuth); the settings are the one source, so nothing else may pick them up.
@@ -105,14 +113,14 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     )
     app = build_app(services, signing_secret, inbox=events)
     # Edits to the knowledge go live while serving; a broken edit is posted to ADMIN_CHANNEL.
-    knowledge.on_problems = problems_poster(client, settings.admin_channel)
+    knowledge.on_problems = problems_poster(client, settings.admin_channel if is_first_worker() else None)
     knowledge.start_watching()
     # Questions a dead process acknowledged but never answered, and answers that failed, are tried again.
     Redelivery(app, inbox).start()
     signal.signal(signal.SIGTERM, _exit)  # a container stop is a clean shutdown, not an error
     if app_token is None:
         limits = HttpLimits(settings.http_max_connections, settings.http_idle_timeout)
-        serve_http(app, signing_secret, settings.port, limits, database.reachable)
+        serve_http(app, signing_secret, settings.port, limits, database.reachable, listening)
         return
     serve_socket_mode(app, app_token)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import resource
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -60,8 +61,10 @@ def serve_http(
     port: int,
     limits: HttpLimits = HttpLimits(),
     database_reachable: Callable[[], bool] | None = None,
+    listening: socket.socket | None = None,
 ) -> None:
-    """Block serving HTTP on every interface at `port` (waitress: a production WSGI server).
+    """Block serving HTTP on every interface at `port`, or on the socket `listening` (a worker's, see
+    bot.slack.workers), with waitress: a production WSGI server.
 
     An idle or trickling connection is dropped after `limits.idle_timeout`; past `limits.max_connections`
     new connections wait in the listen backlog. waitress's defaults (100 connections kept 120 s) let a
@@ -69,9 +72,10 @@ def serve_http(
     """
     logger.info("HTTP mode: listening on port %d (%s, %s)", port, EVENTS_PATH, HEALTH_PATH)
     _allow_open_files(limits.max_connections + 64)
+    where: dict[str, Any] = {"sockets": [listening]} if listening else {"listen": f"*:{port}"}
     waitress.serve(
         wsgi_app(app, signing_secret, database_reachable),
-        listen=f"*:{port}",
+        **where,
         threads=SERVER_THREADS,
         connection_limit=limits.max_connections,
         channel_timeout=limits.idle_timeout,

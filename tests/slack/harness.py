@@ -108,8 +108,8 @@ class BotProcess:
                 with _no_proxy.open(url, timeout=2) as response:
                     if response.status == 200:
                         return
-            except (urllib.error.URLError, ConnectionError):
-                pass
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass  # not listening yet, or (HTTP_WORKERS) listening with no worker ready to answer
             time.sleep(0.1)
         raise AssertionError(f"posting-bot run did not serve {url} within {timeout}s; its log:\n{self.log()}")
 

@@ -123,7 +123,7 @@ def test_an_answered_question_costs_one_write_before_the_ack_and_one_after(
     connect = sqlite3.connect
 
     def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        connection = connect(*args, **kwargs)
+        connection: sqlite3.Connection = connect(*args, **kwargs)
         connection.set_trace_callback(statements.append)
         return connection
 
