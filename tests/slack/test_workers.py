@@ -86,8 +86,8 @@ def test_a_worker_killed_mid_load_is_restarted_and_every_question_answered_once(
     with FakeSlackWebAPI() as api:
         api.answer_after("chat.postMessage", POST_LATENCY)  # at the kill, answers are on their way
         bot = replica(tmp_path, api, port, HTTP_WORKERS=str(WORKERS), **database)
-        started(bot, port)
         try:
+            started(bot, port)
             first, second = workers_of(bot)
             with ThreadPoolExecutor(SENDERS) as senders:
                 for payload in payloads:
@@ -111,8 +111,8 @@ def test_sigterm_stops_every_worker_and_then_the_parent(tmp_path: Path) -> None:
     port = free_port()
     with FakeSlackWebAPI() as api:
         bot = replica(tmp_path, api, port, HTTP_WORKERS="3", DATABASE_PATH=str(tmp_path / "log.sqlite3"))
-        started(bot, port)
         try:
+            started(bot, port)
             workers = workers_of(bot, 3)
             assert bot.process is not None
             bot.process.terminate()
@@ -126,8 +126,8 @@ def test_workers_stop_when_their_parent_is_killed_outright(tmp_path: Path) -> No
     port = free_port()
     with FakeSlackWebAPI() as api:
         bot = replica(tmp_path, api, port, HTTP_WORKERS=str(WORKERS), DATABASE_PATH=str(tmp_path / "db"))
-        started(bot, port)
         try:
+            started(bot, port)
             workers = workers_of(bot)
             assert bot.process is not None
             bot.process.kill()
