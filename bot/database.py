@@ -110,6 +110,8 @@ class Database:
             except sqlite3.Error as exc:
                 self._local.conn = None  # the next write starts on a fresh connection
                 raise StoreError(str(exc).strip(), committed=len(counts)) from exc
+            except StoreError as exc:  # no turn, or no connection
+                raise StoreError(str(exc), committed=len(counts)) from exc
         return counts
 
     def _driver(self, path: Path) -> sqlite3.Connection:

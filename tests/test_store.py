@@ -337,3 +337,41 @@ def test_no_row_is_lost_under_64_concurrent_writers(database_url: str, knowledge
     store.record_feedback("pinterest-backend-engineer", "salary", True, USER)  # flushes any kept rows
     assert store.pending() == 0
     assert rows(database_url, "SELECT count(*) FROM questions") == [(writers * each,)]
+
+
+def test_rows_kept_from_an_outage_are_written_once_when_a_write_fails_part_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite each row commits by itself: a write that fails after some went in keeps only the rest."""
+    monkeypatch.setattr("bot.database.BUSY_TIMEOUT", 0.2)
+    path = tmp_path / "log.sqlite3"
+    store = Store(path, KEY)
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")  # an outage: two rows kept in memory
+        assert not store.record_feedback("pinterest-backend-engineer", "salary", True, USER)
+        assert not store.record_feedback("pinterest-backend-engineer", "equity", True, USER)
+        holder.execute("ROLLBACK")
+    assert store.pending() == 2
+
+    class SecondStatementFails:
+        def __init__(self, connection: sqlite3.Connection) -> None:
+            self.connection, self.calls = connection, 0
+
+        def execute(self, sql: str, parameters: dict[str, Any]) -> sqlite3.Cursor:
+            self.calls += 1
+            if self.calls == 2:
+                raise sqlite3.OperationalError("disk I/O error")
+            return self.connection.execute(sql, parameters)
+
+    failing = SecondStatementFails(sqlite3.connect(path, isolation_level=None))
+    monkeypatch.setattr("bot.database.Database._driver", lambda database, path: failing)
+    assert not store.record_feedback("pinterest-backend-engineer", "relocation", True, USER)
+    assert store.pending() == 2  # the first kept row went in; the other and the new one wait
+    monkeypatch.undo()
+    assert store.record_handoff("pinterest-backend-engineer", True, USER)
+    assert store.pending() == 0
+    assert rows(path, "SELECT intent FROM feedback ORDER BY id") == [
+        ("salary",),
+        ("equity",),
+        ("relocation",),
+    ]

@@ -33,7 +33,13 @@ from bot.slack.once import SharedGate
 from bot.slack.server import HttpLimits, serve_http
 from bot.slack.services import KnowledgeProvider, Services, retry_handlers
 from bot.slack.socket_mode import serve_socket_mode
-from bot.slack.workers import WorkerRefused, inherited_socket, is_first_worker, serve_workers
+from bot.slack.workers import (
+    WorkerRefused,
+    inherited_socket,
+    is_first_worker,
+    serve_workers,
+    stop_with_parent,
+)
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
@@ -87,7 +93,9 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     identity = _sign_in(bot_token, app_token, base_url)
     logger.info("signed in to %s as %s", identity.get("team"), identity.get("user"))
     listening = inherited_socket()
-    if app_token is None and settings.http_workers > 1 and listening is None:
+    if listening is not None:
+        stop_with_parent()
+    elif app_token is None and settings.http_workers > 1:
         try:
             serve_workers(settings.http_workers, settings.port)  # each a `posting-bot run` of its own
         except WorkerRefused as exc:

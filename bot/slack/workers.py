@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import FrameType
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class _Worker:
     process: subprocess.Popen[bytes] | None = None
     started: float = 0.0
     restart_at: float = 0.0
-    pause: float = field(default=1.0)
+    pause: float = 1.0
 
 
 def listening_socket(port: int) -> socket.socket:
@@ -57,10 +57,7 @@ def listening_socket(port: int) -> socket.socket:
 def inherited_socket() -> socket.socket | None:
     """In a worker, the socket its parent listens on; None in a process started any other way."""
     fd = os.environ.get(LISTEN_FD)
-    if not fd:
-        return None
-    stop_with_parent()
-    return socket.socket(fileno=int(fd))
+    return socket.socket(fileno=int(fd)) if fd else None
 
 
 def is_first_worker() -> bool:
