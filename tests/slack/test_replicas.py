@@ -78,6 +78,20 @@ def report_totals(**database: str) -> int:
     return int(json.loads(result.stdout)["totals"]["questions"])
 
 
+class Sender:
+    """Delivers an event until it is acknowledged, as Slack retries; counts the acknowledged ones."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.acknowledged = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, payload: SlackPayload) -> None:
+        send_until_acknowledged(self.url, payload, SIGNING_SECRET)
+        with self._lock:
+            self.acknowledged += 1
+
+
 def check_exactly_once(api: FakeSlackWebAPI, channels: list[str]) -> None:
     counts = wait_for_answers(api, set(channels), timeout=60)
     time.sleep(2 * LEASE + 1)  # a redelivery that would answer twice has had its chance
@@ -92,14 +106,7 @@ def test_kill_9_of_the_only_process_mid_load_loses_no_acknowledged_question(tmp_
     port = free_port()
     database = {"DATABASE_PATH": str(tmp_path / "log.sqlite3")}
     channels, payloads = questions(total)
-    url = f"http://127.0.0.1:{port}/slack/events"
-    acknowledged = Counter[str]()
-    lock = threading.Lock()
-
-    def send(payload: SlackPayload) -> None:
-        send_until_acknowledged(url, payload, SIGNING_SECRET)
-        with lock:
-            acknowledged["events"] += 1
+    send = Sender(f"http://127.0.0.1:{port}/slack/events")
 
     with FakeSlackWebAPI() as api:
         # Slack takes its time over a post, as it does for real: at the kill, answers are on their way.
@@ -108,12 +115,12 @@ def test_kill_9_of_the_only_process_mid_load_loses_no_acknowledged_question(tmp_
         with ThreadPoolExecutor(SENDERS) as senders:
             for payload in payloads:
                 senders.submit(send, payload)
-            while acknowledged["events"] < kill_after:
+            while send.acknowledged < kill_after:
                 time.sleep(0.005)
             assert first.process is not None
             first.process.kill()
             first.process.wait()
-            in_flight = acknowledged["events"] - sum(answers_per_channel(api).values())
+            in_flight = send.acknowledged - sum(answers_per_channel(api).values())
             time.sleep(0.5)
             second = started(replica(tmp_path / "second", api, port, **database), port)
             try:

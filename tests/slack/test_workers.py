@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,10 +16,11 @@ import pytest
 
 from tests.fixtures.kb import copy_bundled
 from tests.fixtures.recruiter import ADMIN_CHANNEL, SEED, slack_app, wait_for
-from tests.slack.harness import SIGNING_SECRET, BotProcess
+from tests.slack.harness import BotProcess
 from tests.slack.test_replicas import (
     POST_LATENCY,
     SENDERS,
+    Sender,
     check_exactly_once,
     questions,
     replica,
@@ -29,9 +28,8 @@ from tests.slack.test_replicas import (
     started,
     stop,
 )
-from tests.slack_standin import FakeSlackWebAPI, SlackPayload
+from tests.slack_standin import FakeSlackWebAPI
 from tests.slack_standin.fixtures import free_port
-from tests.slack_standin.load import send_until_acknowledged
 
 pytestmark = pytest.mark.e2e
 
@@ -74,15 +72,7 @@ def test_a_worker_killed_mid_load_is_restarted_and_every_question_answered_once(
     port = free_port()
     database = {"DATABASE_PATH": str(tmp_path / "log.sqlite3")}
     channels, payloads = questions(total)
-    url = f"http://127.0.0.1:{port}/slack/events"
-    acknowledged = Counter[str]()
-    lock = threading.Lock()
-
-    def send(payload: SlackPayload) -> None:
-        send_until_acknowledged(url, payload, SIGNING_SECRET)
-        with lock:
-            acknowledged["events"] += 1
-
+    send = Sender(f"http://127.0.0.1:{port}/slack/events")
     with FakeSlackWebAPI() as api:
         api.answer_after("chat.postMessage", POST_LATENCY)  # at the kill, answers are on their way
         bot = replica(tmp_path, api, port, HTTP_WORKERS=str(WORKERS), **database)
@@ -92,10 +82,10 @@ def test_a_worker_killed_mid_load_is_restarted_and_every_question_answered_once(
             with ThreadPoolExecutor(SENDERS) as senders:
                 for payload in payloads:
                     senders.submit(send, payload)
-                while acknowledged["events"] < kill_after:
+                while send.acknowledged < kill_after:
                     time.sleep(0.005)
                 os.kill(second, signal.SIGKILL)
-                in_flight = acknowledged["events"] - sum(1 for c in api.calls("chat.postMessage") if c.ok)
+                in_flight = send.acknowledged - sum(1 for c in api.calls("chat.postMessage") if c.ok)
                 bot.wait_for_log("exited (killed by signal 9); starting it again")
                 senders.shutdown(wait=True)
             check_exactly_once(api, channels)
