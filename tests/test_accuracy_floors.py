@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 19 (eval/round3/ … eval/round19/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 20 (eval/round3/ … eval/round20/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -132,6 +132,10 @@ POSTINGS = {
     "round19/quotes-cook": "harbor-line-cook",
     "round19/quotes-pinterest": "pinterest-backend-engineer",
     "round19/supervisor-night": "oakline-shift-supervisor",
+    "round20/cook-career": "harbor-line-cook",
+    "round20/dental-newgrad": "brightsmile-dental-assistant",
+    "round20/quotes-dental": "brightsmile-dental-assistant",
+    "round20/supervisor-retail": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -299,6 +303,14 @@ FLOORS: dict[str, dict[str, float]] = {
     "round19/quotes-cook": {"answered_from_text": 0.4, "silent_kept_silent": 1.0},
     "round19/quotes-pinterest": {"answered_from_text": 0.4, "silent_kept_silent": 0.85},
     "round19/supervisor-night": {"in_scope_accuracy": 0.77, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    # Round 20, measured once on the code it was written after (docs/benchmarks.md), then kept.
+    "round20/cook-career": {"in_scope_accuracy": 0.6, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round20/dental-newgrad": {"in_scope_accuracy": 0.66, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round20/pinterest-hurried": {"in_scope_accuracy": 0.88, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round20/pinterest-returner": {"in_scope_accuracy": 0.86, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round20/quotes-dental": {"answered_from_text": 0.1, "silent_kept_silent": 1.0},
+    "round20/quotes-pinterest": {"answered_from_text": 0.45, "silent_kept_silent": 1.0},
+    "round20/supervisor-retail": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 1.0},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -399,6 +411,10 @@ WRONG_ANSWERS = {
     "round19/cook-young": 5,
     "round19/dental-bilingual": 3,
     "round19/supervisor-night": 2,
+    "round20/cook-career": 2,
+    "round20/dental-newgrad": 5,
+    "round20/pinterest-hurried": 1,
+    "round20/supervisor-retail": 3,
 }
 
 

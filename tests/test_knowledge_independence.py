@@ -108,6 +108,8 @@ NATURAL_OVERLAPS = {
     "do you sponsor visas",
     "what benefits do you offer",
     "do you pay for relocation",
+    # round 20
+    "what does the benefits package include",
 }
 
 
