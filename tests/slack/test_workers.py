@@ -89,6 +89,7 @@ def test_a_worker_killed_mid_load_is_restarted_and_every_question_answered_once(
                 bot.wait_for_log("exited (killed by signal 9); starting it again")
                 senders.shutdown(wait=True)
             check_exactly_once(api, channels)
+            assert "left unanswered" in bot.log(), "no event of the killed worker's was taken up again"
             restarted = workers_of(bot)
             assert first in restarted and second not in restarted
         finally:
