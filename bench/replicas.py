@@ -71,11 +71,12 @@ class Result:
     lost: int
     doubled: int
     cost: str = ""  # per answered event, in the target's processes (Usage.per_event)
+    connections: float = 0.0  # Web API connections opened per answered event: 1 without keep-alive
 
     def __str__(self) -> str:
         return (
             f"{self.rate:7.0f} ev/s   p50 {self.p50:7.1f} ms   p99 {self.p99:7.1f} ms"
-            f"   lost {self.lost}   doubled {self.doubled}{self.cost}"
+            f"   lost {self.lost}   doubled {self.doubled}   api conns/ev {self.connections:.2f}{self.cost}"
         )
 
 
@@ -333,6 +334,7 @@ def _send(
     before = Usage.of(pids) if pids else None
     channels = [next(_channels) for _ in range(count)]
     sent: dict[str, float] = {}
+    connections = api.connections
     start = time.time()
 
     def send(n: int) -> None:
@@ -348,6 +350,7 @@ def _send(
     with ThreadPoolExecutor(senders) as pool:
         list(pool.map(send, range(count)))
     result = _collect(api, channels, sent, start)
+    result.connections = (api.connections - connections) / max(count - result.lost, 1)
     after = Usage.of(pids) if before is not None else None
     if before is not None and after is not None:
         result.cost = after.per_event(before, count - result.lost)

@@ -25,6 +25,7 @@ from bot.database import Database, StoreError
 from bot.inbox import Inbox
 from bot.knowledge.reload import LiveKnowledge
 from bot.settings import Settings
+from bot.slack import kept_alive
 from bot.slack.admin import problems_poster
 from bot.slack.app import build_app, web_client
 from bot.slack.durable import Redelivery
@@ -90,6 +91,7 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     except StoreError as exc:
         raise ConfigError(f"DATABASE_URL: {exc}") from exc
 
+    kept_alive.install()  # every Web API call and response_url post reuses its connection
     identity = _sign_in(bot_token, app_token, base_url)
     logger.info("signed in to %s as %s", identity.get("team"), identity.get("user"))
     listening = inherited_socket()

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bot.slack.app import LISTENER_THREADS
 from bot.slack.server import MAX_BODY
 from tests.slack.harness import (
     BOT_TOKEN,
@@ -338,6 +339,17 @@ def test_unsigned_request_gets_401(app: App) -> None:
     result = post(f"{app.url}/slack/events", payload.body, {"Content-Type": "application/json"})
     assert result.status == 401
     assert app.settle(channel) == []
+
+
+def test_answers_keep_their_web_api_connections_alive(app: App) -> None:
+    opened = app.api.connections
+    for _ in range(40):
+        channel = fresh("D")
+        app.dm("what is the salary", channel)
+        app.replies(channel)
+    # At most one per listener thread: a new connection (and on slack.com a TLS handshake) per answer
+    # would be 40.
+    assert app.api.connections - opened <= LISTENER_THREADS
 
 
 def test_a_retried_event_is_answered_once(app: App) -> None:

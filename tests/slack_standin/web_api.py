@@ -34,6 +34,11 @@ class BackloggedServer(ThreadingHTTPServer):
     many threads must not have its connections reset by the stand-in, which Slack's API never does."""
 
     request_queue_size = 1024
+    connections = 0  # accepted so far: clients that keep connections alive open few
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.connections += 1
+        super().process_request(request, client_address)
 
 
 @dataclass(frozen=True)
@@ -73,13 +78,14 @@ class FakeSlackWebAPI:
     Use as a context manager, or `start()`/`stop()`. Point a client at `base_url`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, idle_timeout: float | None = None) -> None:
+        self.idle_timeout = idle_timeout  # seconds a kept-alive connection may idle before it is closed
         self._calls: list[ApiCall] = []
         self._changed = threading.Condition()
         self._failures: dict[str, deque[_Failure]] = {}
         self._responders: dict[str, Responder] = {}
         self._latency: dict[str, float] = {}
-        self._server: ThreadingHTTPServer | None = None
+        self._server: BackloggedServer | None = None
         self._thread: threading.Thread | None = None
         # What apps.connections.open hands out; set by the socket_mode_server fixture.
         self.socket_mode_url: str | None = None
@@ -126,6 +132,11 @@ class FakeSlackWebAPI:
     def base_url(self) -> str:
         """For `WebClient(base_url=...)` and `SLACK_API_BASE_URL`; ends with `/api/`."""
         return f"http://127.0.0.1:{self.port}/api/"
+
+    @property
+    def connections(self) -> int:
+        """How many connections clients have opened so far."""
+        return self._server.connections if self._server is not None else 0
 
     def response_url(self, name: str = "default") -> str:
         """A URL that records the JSON POSTed to it; read back with `responses(name)`."""
@@ -351,6 +362,15 @@ class _Answer:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    # As Slack's API: connections are kept alive for clients that want it, and answers aren't held back
+    # by Nagle's algorithm waiting for the client's delayed ACK of the headers.
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.api.idle_timeout)  # type: ignore[attr-defined]
+
     def do_POST(self) -> None:
         self._handle()
 
