@@ -107,6 +107,9 @@ class Report:
                 sum(r.reply.outcome == "did_you_mean" for r in in_scope), len(in_scope)
             ),
             "oos_recall": _ratio(sum(not r.predicted for r in oos), len(oos)),
+            # Declined, yet quoting the posting: a sentence sharing a word with "weather in Portland?" is
+            # no answer to it, and worse than saying nothing.
+            "oos_quoted": sum(bool(r.reply.quotes) for r in oos),
             "oos_precision": _ratio(sum(not r.case.expect for r in predicted_oos), len(predicted_oos)),
             "wrong_answers": sum(r.wrong_answer for r in self.results),
             "wrong_answer_rate": _ratio(sum(r.wrong_answer for r in self.results), len(self.results)),
@@ -170,6 +173,7 @@ def format_report(figures: dict[str, Any]) -> str:
         f"did-you-mean rate     {_pct(figures['did_you_mean_rate'])}",
         f"out-of-scope recall   {_pct(figures['oos_recall'])}",
         f"out-of-scope precision {_pct(figures['oos_precision'])}",
+        f"out-of-scope quoted   {figures['oos_quoted']}",
         f"wrong answers         {figures['wrong_answers']} ({_pct(figures['wrong_answer_rate'])})",
         f"latency p50 / p99     {figures['latency_ms_p50']:.3f} / {figures['latency_ms_p99']:.3f} ms",
     ]

@@ -406,9 +406,14 @@ class _Entry:
 class PassageIndex:
     """The passages of one posting, indexed once at load; `find` is safe to call from threads."""
 
-    def __init__(self, passages: Sequence[Passage], features: Callable[[str], list[str]]) -> None:
+    def __init__(
+        self, passages: Sequence[Passage], features: Callable[[str], list[str]], places: Iterable[str] = ()
+    ) -> None:
         self.passages = list(passages)
         self._features = features  # the matcher's: normalised, synonym-mapped, stemmed
+        # The posting's places (its offices' names): they say which job a question is about, not what it
+        # asks, so a passage sharing only them with a question doesn't answer it ("weather in Portland?").
+        self._places = frozenset(stem(word) for place in places for word in tokens(place))
         self._lexicon = _lexicon()
         self._entries = [self._entry(p) for p in self.passages]
         self._literal_idf = _idf([e.literal for e in self._entries])
@@ -462,6 +467,7 @@ class PassageIndex:
         wants_frequency = bool(_FREQUENCY_QUESTION.search(text))
         # What a "how many" question counts, as written and as its related words ("weekends", @shifts).
         thing = _counted_thing(text)
+        asked = [word not in self._places for word in literals]  # the words that say what is asked
         thing_stem = stem(thing) if thing else ""
         counted = frozenset({thing_stem, *self._lexicon.groups([thing])[0]}) if thing else frozenset()
         scored: list[tuple[float, int]] = []
@@ -478,6 +484,8 @@ class PassageIndex:
             # One rare shared word among many the passage lacks is a coincidence ("who won the game last
             # night?" and "lasting memories"), however rare the word.
             if sum(s > SYNONYM_SIMILARITY for s in similarities) < MIN_WORDS_COVERED * len(words):
+                continue
+            if not any(s > SYNONYM_SIMILARITY for s, own in zip(similarities, asked, strict=True) if own):
                 continue
             # Related words lift a passage that shares a word with the question as written; one that shares
             # none is quoted only when related words account for every topic word ("is the job physical?").

@@ -242,6 +242,26 @@ def test_eval_text_report(cases: Path) -> None:
     assert "how much pto" in report
 
 
+def test_eval_counts_declined_questions_that_still_quote_the_posting(tmp_path: Path) -> None:
+    # Neither asks about the job; the second shares "best" and "code" with a qualification.
+    questions = ["recommend a good pizza place", "best mech keyboard for coding"]
+    path = tmp_path / "off-topic.yaml"
+    path.write_text("".join(f'- {{question: "{q}", expect: null}}\n' for q in questions), encoding="utf-8")
+    quoting = 0
+    for question in questions:
+        asked = run_cli("ask", "--knowledge", KNOWLEDGE, "--json", question)
+        reply = json.loads(asked.stdout)
+        assert reply["intents"] == []
+        quoting += bool(reply["quotes"])
+    assert quoting == 1
+
+    figures = json.loads(run_cli("eval", "--knowledge", KNOWLEDGE, "--json", path).stdout)
+    assert figures["oos_recall"] == 1.0  # no intent answered…
+    assert figures["oos_quoted"] == quoting  # …yet one reply quotes the posting, and the figures say so
+    report = run_cli("eval", "--knowledge", KNOWLEDGE, path).stdout
+    assert re.search(rf"^out-of-scope quoted\s+{quoting}$", report, re.M), report
+
+
 @pytest.mark.parametrize(
     ("text", "needle", "message"),
     [

@@ -365,6 +365,19 @@ def test_when_is_answered_by_a_time_not_by_a_price_or_the_word_day() -> None:
     assert any("10:00 p.m." in text for text in closing)
 
 
+@pytest.mark.parametrize(
+    ("posting", "question"),
+    [
+        ("oakline-shift-supervisor", "any good coffee shops in Fort Collins?"),
+        ("harbor-line-cook", "is rent cheap in Portland these days"),
+        ("brightsmile-dental-assistant", "what's a fun thing to do in Columbus on a weekend"),
+    ],
+)
+def test_the_postings_place_alone_is_no_answer(posting: str, question: str) -> None:
+    # Each text names its city in its header or address: that says where the job is, not what is asked.
+    assert round2_quotes(posting, question) == []
+
+
 @pytest.mark.parametrize("question", ["Can I still get hired?", "is someone hiring?"])
 def test_being_hired_is_no_topic_of_a_posting_sentence(question: str) -> None:
     # Every posting hires someone: "is hiring a Line Cook", "someone who takes pride in clean plates".

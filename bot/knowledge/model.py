@@ -69,7 +69,11 @@ class PostingKnowledge:
     def passages(self) -> PassageIndex | None:
         """The text's sentences and list items, to quote when no intent fits: indexed on first use, from the
         posting's own text only (thousands of postings load; few are asked)."""
-        return PassageIndex(split_passages(self.text), self.matcher.features) if self.text else None
+        if not self.text:
+            return None
+        location = self.posting.location
+        places = location.offices if location and location.offices else []
+        return PassageIndex(split_passages(self.text), self.matcher.features, places)
 
     def heading_reading(self, heading: str) -> list[Candidate]:
         """The two intents a heading of the text (or a kind of section) reads as best: kept, since a text
