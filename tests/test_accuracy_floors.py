@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 20 (eval/round3/ … eval/round20/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 22 (eval/round3/ … eval/round22/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -136,6 +136,14 @@ POSTINGS = {
     "round20/dental-newgrad": "brightsmile-dental-assistant",
     "round20/quotes-dental": "brightsmile-dental-assistant",
     "round20/supervisor-retail": "oakline-shift-supervisor",
+    "round21/cook-formal": "harbor-line-cook",
+    "round21/dental-parent": "brightsmile-dental-assistant",
+    "round21/quotes-supervisor": "oakline-shift-supervisor",
+    "round21/supervisor-student": "oakline-shift-supervisor",
+    "round22/cook-teen": "harbor-line-cook",
+    "round22/dental-spanish": "brightsmile-dental-assistant",
+    "round22/quotes-cook": "harbor-line-cook",
+    "round22/supervisor-veteran": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -311,6 +319,20 @@ FLOORS: dict[str, dict[str, float]] = {
     "round20/quotes-dental": {"answered_from_text": 0.1, "silent_kept_silent": 1.0},
     "round20/quotes-pinterest": {"answered_from_text": 0.45, "silent_kept_silent": 1.0},
     "round20/supervisor-retail": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round21/cook-formal": {"in_scope_accuracy": 0.62, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round21/dental-parent": {"in_scope_accuracy": 0.64, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round21/pinterest-brazil": {"in_scope_accuracy": 0.72, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round21/pinterest-mobile": {"in_scope_accuracy": 0.86, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round21/quotes-pinterest": {"answered_from_text": 0.32, "silent_kept_silent": 1.0},
+    "round21/quotes-supervisor": {"answered_from_text": 0.32, "silent_kept_silent": 0.82},
+    "round21/supervisor-student": {"in_scope_accuracy": 0.68, "oos_recall": 1.0},
+    "round22/cook-teen": {"in_scope_accuracy": 0.7, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round22/dental-spanish": {"in_scope_accuracy": 0.66, "oos_recall": 0.8, "multi_fully_answered": 0.5},
+    "round22/pinterest-parent": {"in_scope_accuracy": 0.78, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round22/pinterest-sre": {"in_scope_accuracy": 0.82, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round22/quotes-cook": {"answered_from_text": 0.36, "silent_kept_silent": 0.76},
+    "round22/quotes-pinterest": {"answered_from_text": 0.4, "silent_kept_silent": 0.9},
+    "round22/supervisor-veteran": {"in_scope_accuracy": 0.56, "oos_recall": 1.0, "multi_fully_answered": 0.5},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -415,6 +437,15 @@ WRONG_ANSWERS = {
     "round20/dental-newgrad": 5,
     "round20/pinterest-hurried": 1,
     "round20/supervisor-retail": 3,
+    "round21/cook-formal": 3,
+    "round21/dental-parent": 1,
+    "round21/pinterest-brazil": 2,
+    "round21/supervisor-student": 1,
+    "round22/cook-teen": 2,
+    "round22/dental-spanish": 3,
+    "round22/pinterest-parent": 2,
+    "round22/pinterest-sre": 1,
+    "round22/supervisor-veteran": 3,
 }
 
 

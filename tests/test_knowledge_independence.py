@@ -110,6 +110,8 @@ NATURAL_OVERLAPS = {
     "do you pay for relocation",
     # round 20
     "what does the benefits package include",
+    # round 22
+    "what decides where i land in the pay range",
 }
 
 
