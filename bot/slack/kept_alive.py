@@ -1,15 +1,15 @@
 """Web API calls over kept-alive connections: one per thread and host, reused while the server keeps it open.
 
 slack_sdk's WebClient (and WebhookClient, for response_url posts) calls `urllib.request.urlopen`, which
-opens a new connection for every call — on slack.com a TCP and a TLS handshake per answer, and a
-measurable share of the bot's CPU. `install()` makes urlopen's process-wide opener reuse connections
+opens a new connection for every call — on slack.com a TCP and a TLS handshake per answer, which the
+candidate waits for. `install()` makes urlopen's process-wide opener reuse connections
 instead; the clients are unchanged, and so are their retry handlers, which see the same errors as before.
 """
 
 from __future__ import annotations
 
 import http.client
-import select
+import selectors
 import threading
 import urllib.request
 from collections.abc import Callable
@@ -31,8 +31,10 @@ class _Kept:
         request must never be sent on a connection known to be gone, since a post is not safe to repeat."""
         if self.response is None or not self.response.isclosed() or self.connection.sock is None:
             return False
-        readable, _, _ = select.select([self.connection.sock], [], [], 0)
-        return not readable
+        # A selector, not select(): a busy process's sockets can be numbered past select()'s 1024.
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.connection.sock, selectors.EVENT_READ)
+            return not selector.select(timeout=0)
 
 
 class KeepAliveHandler(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):

@@ -5,6 +5,8 @@ when the server closes one, drops one or answers with an error."""
 from __future__ import annotations
 
 import json
+import os
+import resource
 import threading
 import time
 import urllib.request
@@ -71,6 +73,25 @@ def test_a_connection_the_server_closed_while_idle_is_replaced_not_written_to() 
             ("answer 2", 200),
         ]
         assert api.connections == 2
+
+
+def test_a_connection_numbered_past_1024_is_reused_too() -> None:
+    # A busy bot has many sockets open (candidates' connections, the database): select() can't watch those.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"at most {hard} open files here")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    filler = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with FakeSlackWebAPI() as api:
+            web = client(api)
+            for n in range(3):
+                post(web, n)
+            assert api.connections == 1
+    finally:
+        for fd in filler:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def test_an_error_answer_is_read_through_and_its_connection_reused() -> None:
