@@ -23,6 +23,7 @@ from slack_sdk.web import SlackResponse
 
 from bot.database import Database, StoreError
 from bot.inbox import Inbox
+from bot.knowledge.gc_pause import freeze_long_lived
 from bot.knowledge.reload import LiveKnowledge
 from bot.settings import Settings
 from bot.slack import kept_alive
@@ -128,6 +129,7 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     # Questions a dead process acknowledged but never answered, and answers that failed, are tried again.
     Redelivery(app, inbox).start()
     signal.signal(signal.SIGTERM, _exit)  # a container stop is a clean shutdown, not an error
+    freeze_long_lived()  # no full collection walks the libraries and the knowledge mid-answer again
     if app_token is None:
         limits = HttpLimits(settings.http_max_connections, settings.http_idle_timeout)
         serve_http(app, signing_secret, settings.port, limits, database.reachable, listening)
