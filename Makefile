@@ -131,6 +131,10 @@ eval: $(STAMP)
 	$(call round_eval,round22,brightsmile-dental-assistant,dental-spanish)
 	$(call round_eval,round22,pinterest-backend-engineer,pinterest-parent pinterest-sre quotes-pinterest)
 	$(call round_eval,round22,oakline-shift-supervisor,supervisor-veteran)
+	$(call round_eval,round23,harbor-line-cook,cook-chef)
+	$(call round_eval,round23,brightsmile-dental-assistant,dental-hygstudent quotes-dental)
+	$(call round_eval,round23,pinterest-backend-engineer,pinterest-datasci pinterest-german)
+	$(call round_eval,round23,oakline-shift-supervisor,supervisor-filipino quotes-supervisor)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 22 (eval/round3/ … eval/round22/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 23 (eval/round3/ … eval/round23/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -144,6 +144,11 @@ POSTINGS = {
     "round22/dental-spanish": "brightsmile-dental-assistant",
     "round22/quotes-cook": "harbor-line-cook",
     "round22/supervisor-veteran": "oakline-shift-supervisor",
+    "round23/cook-chef": "harbor-line-cook",
+    "round23/dental-hygstudent": "brightsmile-dental-assistant",
+    "round23/quotes-dental": "brightsmile-dental-assistant",
+    "round23/quotes-supervisor": "oakline-shift-supervisor",
+    "round23/supervisor-filipino": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -333,6 +338,13 @@ FLOORS: dict[str, dict[str, float]] = {
     "round22/quotes-cook": {"answered_from_text": 0.36, "silent_kept_silent": 0.76},
     "round22/quotes-pinterest": {"answered_from_text": 0.4, "silent_kept_silent": 0.9},
     "round22/supervisor-veteran": {"in_scope_accuracy": 0.56, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round23/cook-chef": {"in_scope_accuracy": 0.4, "oos_recall": 1.0, "multi_fully_answered": 0.0},
+    "round23/dental-hygstudent": {"in_scope_accuracy": 0.66, "oos_recall": 0.8, "multi_fully_answered": 0.0},
+    "round23/pinterest-datasci": {"in_scope_accuracy": 0.86, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round23/pinterest-german": {"in_scope_accuracy": 0.93, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round23/quotes-dental": {"answered_from_text": 0.3, "silent_kept_silent": 0.92},
+    "round23/quotes-supervisor": {"answered_from_text": 0.07, "silent_kept_silent": 0.78},
+    "round23/supervisor-filipino": {"in_scope_accuracy": 0.73, "oos_recall": 1.0, "multi_fully_answered": 0.5},
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -446,6 +458,11 @@ WRONG_ANSWERS = {
     "round22/pinterest-parent": 2,
     "round22/pinterest-sre": 1,
     "round22/supervisor-veteran": 3,
+    "round23/cook-chef": 3,
+    "round23/dental-hygstudent": 3,
+    "round23/pinterest-datasci": 1,
+    "round23/pinterest-german": 1,
+    "round23/supervisor-filipino": 1,
 }
 
 
