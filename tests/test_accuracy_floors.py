@@ -344,7 +344,11 @@ FLOORS: dict[str, dict[str, float]] = {
     "round23/pinterest-german": {"in_scope_accuracy": 0.95, "oos_recall": 1.0, "multi_fully_answered": 1.0},
     "round23/quotes-dental": {"answered_from_text": 0.3, "silent_kept_silent": 0.92},
     "round23/quotes-supervisor": {"answered_from_text": 0.07, "silent_kept_silent": 0.78},
-    "round23/supervisor-filipino": {"in_scope_accuracy": 0.77, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round23/supervisor-filipino": {
+        "in_scope_accuracy": 0.77,
+        "oos_recall": 1.0,
+        "multi_fully_answered": 0.5,
+    },
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
