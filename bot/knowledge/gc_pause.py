@@ -5,8 +5,8 @@ allocation counts, walks them over and over (a third of the time to load 10,000 
 nothing to free. Paused for the load, it runs as usual afterwards.
 
 A serving bot holds about 95,000 such objects (its libraries' modules, the knowledge) and every full pass
-of the collector walks them all: 55-80 ms during which no question is answered (one came in 10 s at 100
-events/s). Frozen once they are in place, they are left out of every pass (which then took 12 ms).
+of the collector walks them all: 55-85 ms during which no question is answered, every 12 s or so at 100
+events/s. Frozen once they are in place, they are left out of every pass (which then took 12-17 ms).
 """
 
 from __future__ import annotations
