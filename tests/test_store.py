@@ -15,6 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from bot.answer import answer
+from bot.database import Database
+from bot.inbox import Inbox
 from bot.knowledge.loader import Knowledge, load_knowledge
 from bot.store import DAY, Store, hash_user
 from tests.conftest import KNOWLEDGE
@@ -375,3 +377,29 @@ def test_rows_kept_from_an_outage_are_written_once_when_a_write_fails_part_way(
         ("equity",),
         ("relocation",),
     ]
+
+
+def test_a_postgres_restart_neither_loses_nor_delays_a_write(tmp_path: Path, knowledge: Knowledge) -> None:
+    """A restart kills every pooled connection. Each is checked before use, so the first writes after it go
+    to the new server: a question is logged at once, not kept in memory, and an event is in the inbox
+    before it is acknowledged. A server of its own: the shared one must not restart under other tests."""
+    import pgserver
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
+
+    server = pgserver.get_server(tmp_path / "pg", cleanup_mode="stop")  # type: ignore[attr-defined]
+    try:
+        url = sa.make_url(server.get_uri()).set(drivername="postgresql+psycopg")
+        database = Database(url.render_as_string(hide_password=False))
+        store, inbox = Store(database, KEY), Inbox(database)
+        assert store.record_reply(answer(knowledge, "relocation?"), USER, "dm")
+        assert inbox.receive("Ev1", "{}") is not None
+
+        pg_ctl(["-w", "restart", "-m", "fast"], pgdata=server.pgdata, user=server.system_user)
+
+        assert store.record_reply(answer(knowledge, "salary?"), USER, "dm")
+        assert inbox.receive("Ev2", "{}") is not None
+        assert store.pending() == 0
+        logged = rows(url.render_as_string(hide_password=False), "SELECT question FROM questions ORDER BY id")
+        assert logged == [("relocation?",), ("salary?",)]
+    finally:
+        server.cleanup()
