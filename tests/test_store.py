@@ -388,8 +388,8 @@ def test_a_postgres_restart_neither_loses_nor_delays_a_write(tmp_path: Path, kno
 
     server = pgserver.get_server(tmp_path / "pg", cleanup_mode="stop")  # type: ignore[attr-defined]
     try:
-        url = sa.make_url(server.get_uri()).set(drivername="postgresql+psycopg")
-        database = Database(url.render_as_string(hide_password=False))
+        url = sa.make_url(server.get_uri()).set(drivername="postgresql+psycopg").render_as_string(False)
+        database = Database(url)
         store, inbox = Store(database, KEY), Inbox(database)
         assert store.record_reply(answer(knowledge, "relocation?"), USER, "dm")
         assert inbox.receive("Ev1", "{}") is not None
@@ -399,7 +399,6 @@ def test_a_postgres_restart_neither_loses_nor_delays_a_write(tmp_path: Path, kno
         assert store.record_reply(answer(knowledge, "salary?"), USER, "dm")
         assert inbox.receive("Ev2", "{}") is not None
         assert store.pending() == 0
-        logged = rows(url.render_as_string(hide_password=False), "SELECT question FROM questions ORDER BY id")
-        assert logged == [("relocation?",), ("salary?",)]
+        assert rows(url, "SELECT question FROM questions ORDER BY id") == [("relocation?",), ("salary?",)]
     finally:
         server.cleanup()
