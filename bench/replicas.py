@@ -3,12 +3,12 @@ replicas on PostgreSQL behind a round-robin balancer (and one process on Postgre
 bare Bolt app (and two behind the same balancer) measured in the same run.
 
     python -m bench.replicas [--events 300] [--kill-events 1000] [--steady-seconds 5]
-                             [--targets bare,bare2,sqlite,sqlite2,postgres1,postgres]
+                             [--targets bare,bare2,sqlite,sqlite2,postgres1,postgres2,postgres]
                              [--levels 1,8,32,64,steady] [--no-faults]
 
 Each event asks one of `eval/blind-questions.yaml`'s questions, in turn. Every process is a real
-`posting-bot run` (HTTP mode; with HTTP_WORKERS=2 for `sqlite2`) against the local Slack stand-in;
-PostgreSQL is a throwaway `pgserver`. Each event is a DM in a channel of its own; its latency is the
+`posting-bot run` (HTTP mode; HTTP_WORKERS=2 for `sqlite2` and `postgres2`) against the local Slack
+stand-in; PostgreSQL is a throwaway `pgserver`. Each event is a DM in a channel of its own; its latency is the
 stand-in's receipt of the answer minus the moment the event was sent (one clock). A sender retries an
 unacknowledged event as Slack does. Printed per target: throughput and p50/p99 at 1, 8, 32 and 64
 concurrent senders, p50/p99 at a steady 100 events/s, events answered 0 times or more than once, and what
@@ -59,7 +59,7 @@ def _labelled_questions() -> list[str]:
 
 QUESTIONS = _labelled_questions()
 LEVELS = (1, 8, 32, 64)
-TARGETS = ("bare", "bare2", "sqlite", "sqlite2", "postgres1", "postgres")
+TARGETS = ("bare", "bare2", "sqlite", "sqlite2", "postgres1", "postgres2", "postgres")
 _channels = (f"D0B{i:06d}" for i in itertools.count())
 _asked = itertools.count()  # restarted for each target
 
@@ -162,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
                 "postgres1": (
                     "posting-bot, 1 process, PostgreSQL",
                     lambda: _bots(work / "pg1", api, 1, url=_fresh(postgres, "bench1")),
+                ),
+                "postgres2": (
+                    "posting-bot, HTTP_WORKERS=2, PostgreSQL",
+                    lambda: _bots(work / "pg2", api, 1, url=_fresh(postgres, "bench2"), workers=2),
                 ),
                 "postgres": (
                     "posting-bot, 2 replicas, PostgreSQL",

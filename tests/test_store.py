@@ -380,9 +380,11 @@ def test_rows_kept_from_an_outage_are_written_once_when_a_write_fails_part_way(
 
 
 def test_a_postgres_restart_neither_loses_nor_delays_a_write(tmp_path: Path, knowledge: Knowledge) -> None:
-    """A restart kills every pooled connection. Each is checked before use, so the first writes after it go
-    to the new server: a question is logged at once, not kept in memory, and an event is in the inbox
-    before it is acknowledged. A server of its own: the shared one must not restart under other tests."""
+    """A restart kills every pooled connection. A write that finds its connection dead goes to the new
+    server at once: a question is logged, not kept in memory, and an event is in the inbox before it is
+    acknowledged. After one restart the first write is a lone statement (autocommit), after the other a
+    transaction of two (a question and its event's done mark). A server of its own: the shared one must
+    not restart under other tests."""
     import pgserver
     from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
@@ -391,14 +393,23 @@ def test_a_postgres_restart_neither_loses_nor_delays_a_write(tmp_path: Path, kno
         url = sa.make_url(server.get_uri()).set(drivername="postgresql+psycopg").render_as_string(False)
         database = Database(url)
         store, inbox = Store(database, KEY), Inbox(database)
+
+        def restart() -> None:
+            pg_ctl(["-w", "restart", "-m", "fast"], pgdata=server.pgdata, user=server.system_user)
+
         assert store.record_reply(answer(knowledge, "relocation?"), USER, "dm")
         assert inbox.receive("Ev1", "{}") is not None
-
-        pg_ctl(["-w", "restart", "-m", "fast"], pgdata=server.pgdata, user=server.system_user)
-
-        assert store.record_reply(answer(knowledge, "salary?"), USER, "dm")
+        restart()
         assert inbox.receive("Ev2", "{}") is not None
+        assert store.record_reply(answer(knowledge, "salary?"), USER, "dm", event_id="Ev2")
+        restart()
+        assert store.record_reply(answer(knowledge, "equity?"), USER, "dm", event_id="Ev1")
         assert store.pending() == 0
-        assert rows(url, "SELECT question FROM questions ORDER BY id") == [("relocation?",), ("salary?",)]
+        assert rows(url, "SELECT question, event_id FROM questions ORDER BY id") == [
+            ("relocation?", None),
+            ("salary?", "Ev2"),
+            ("equity?", "Ev1"),
+        ]
+        assert inbox.counts() == {"done": 2}
     finally:
         server.cleanup()
