@@ -135,6 +135,10 @@ eval: $(STAMP)
 	$(call round_eval,round23,brightsmile-dental-assistant,dental-hygstudent quotes-dental)
 	$(call round_eval,round23,pinterest-backend-engineer,pinterest-datasci pinterest-german)
 	$(call round_eval,round23,oakline-shift-supervisor,supervisor-filipino quotes-supervisor)
+	$(call round_eval,round24,harbor-line-cook,cook-teen quotes-cook)
+	$(call round_eval,round24,brightsmile-dental-assistant,dental-careerchanger)
+	$(call round_eval,round24,pinterest-backend-engineer,pinterest-indian pinterest-jargon quotes-pinterest)
+	$(call round_eval,round24,oakline-shift-supervisor,supervisor-warehouse)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.clinc150

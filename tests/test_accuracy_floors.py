@@ -8,7 +8,7 @@ have a ceiling.
 Round 1 (eval/round1/) was written blind in several voices, for the seed posting and for a nurse, a
 warehouse and an intern posting whose facts live in eval/round1/knowledge (sharing knowledge/intents.yaml).
 Round 2 (eval/round2/) likewise, for the seed posting and a dental assistant, a line cook and a retail
-shift supervisor posting (eval/round2/knowledge); rounds 3 to 23 (eval/round3/ … eval/round23/) ask about the
+shift supervisor posting (eval/round2/knowledge); rounds 3 to 24 (eval/round3/ … eval/round24/) ask about the
 same postings, rounds 7 and 8 mostly in Spanish or in Spanish and English mixed.
 """
 
@@ -149,6 +149,10 @@ POSTINGS = {
     "round23/quotes-dental": "brightsmile-dental-assistant",
     "round23/quotes-supervisor": "oakline-shift-supervisor",
     "round23/supervisor-filipino": "oakline-shift-supervisor",
+    "round24/cook-teen": "harbor-line-cook",
+    "round24/dental-careerchanger": "brightsmile-dental-assistant",
+    "round24/quotes-cook": "harbor-line-cook",
+    "round24/supervisor-warehouse": "oakline-shift-supervisor",
 }
 
 FLOORS: dict[str, dict[str, float]] = {
@@ -349,6 +353,21 @@ FLOORS: dict[str, dict[str, float]] = {
         "oos_recall": 1.0,
         "multi_fully_answered": 0.5,
     },
+    "round24/cook-teen": {"in_scope_accuracy": 0.6, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round24/dental-careerchanger": {
+        "in_scope_accuracy": 0.57,
+        "oos_recall": 1.0,
+        "multi_fully_answered": 0.0,
+    },
+    "round24/pinterest-indian": {"in_scope_accuracy": 0.88, "oos_recall": 1.0, "multi_fully_answered": 1.0},
+    "round24/pinterest-jargon": {"in_scope_accuracy": 0.75, "oos_recall": 1.0, "multi_fully_answered": 0.5},
+    "round24/quotes-cook": {"answered_from_text": 0.38, "silent_kept_silent": 0.78},
+    "round24/quotes-pinterest": {"answered_from_text": 0.46, "silent_kept_silent": 0.92},
+    "round24/supervisor-warehouse": {
+        "in_scope_accuracy": 0.75,
+        "oos_recall": 1.0,
+        "multi_fully_answered": 0.5,
+    },
 }
 # Answers naming an intent that was not asked, at most: the held-out set's two are questions built to look
 # in scope ("how do I apply for a passport", "is remote desktop safe").
@@ -467,6 +486,11 @@ WRONG_ANSWERS = {
     "round23/pinterest-datasci": 1,
     "round23/pinterest-german": 1,
     "round23/supervisor-filipino": 1,
+    "round24/cook-teen": 1,
+    "round24/dental-careerchanger": 2,
+    "round24/pinterest-indian": 1,
+    "round24/pinterest-jargon": 0,
+    "round24/supervisor-warehouse": 1,
 }
 
 
