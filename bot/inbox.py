@@ -11,6 +11,8 @@ The process that writes a delivery first holds its claim from then on (one state
 the acknowledgement); a claim succeeds for one caller only: the row is new, pending, failed, or running
 under a lease that ran out. `due` says when an unfinished row may be picked up again by `take_due`, which
 is how events acknowledged by a process that was then killed get answered by a restart or another replica.
+A live process `renew`s the lease of every answer still under way (slow Web API retries can outlast it),
+so the claims that run out are a dead or stalled process's, not a slow answer's.
 Every method raises StoreError when the database can't be used; callers fall back (see bot.slack.once).
 """
 
@@ -81,6 +83,17 @@ _EXTEND = (
 )
 
 
+_RENEW = (
+    sa.update(EVENTS)
+    .where(
+        EVENTS.c.key == sa.bindparam("event_key"),
+        EVENTS.c.state == "running",
+        EVENTS.c.attempts == sa.bindparam("attempt"),
+    )
+    .values(due=sa.bindparam("until"))
+)
+
+
 def answered(key: str, now: float) -> tuple[sa.Update, dict[str, object]]:
     """The statement (and its parameters) marking `key` done, for a transaction that also logs its question
     (bot.store)."""
@@ -123,6 +136,15 @@ class Inbox:
             [(_EXTEND, {"event_key": key, "held_until": held_until, "until": now + self.lease})]
         )
         return extended == 1
+
+    def renew(self, key: str, attempt: int) -> bool:
+        """Extend the lease of the caller's claim on `key` (made by attempt number `attempt`) while its
+        answer is still under way; False when the claim is no longer the caller's (it ran out and was taken
+        up again)."""
+        [renewed] = self.database.write(
+            [(_RENEW, {"event_key": key, "attempt": attempt, "until": self._clock() + self.lease})]
+        )
+        return renewed == 1
 
     def claim(self, key: str) -> int | None:
         """For the one caller that should answer `key` now, how many attempts came before (0: the first;

@@ -93,6 +93,56 @@ def test_a_claim_held_since_receipt_lasts_as_long_as_the_database_agrees(inbox: 
     assert inbox.claim("Ev1") == 1
 
 
+def test_a_renewed_claim_outlasts_its_lease_until_it_is_no_longer_the_caller_s(
+    inbox: Inbox, clock: Clock
+) -> None:
+    inbox.receive("Ev1", "{}")
+    for _ in range(3):  # an answer taking longer than a lease, renewed meanwhile
+        clock.now += LEASE * 0.6
+        assert inbox.renew("Ev1", 1)
+        assert inbox.take_due() == []
+    clock.now += LEASE + 1  # the renewals stopped: its process died
+    assert [due.key for due in inbox.take_due()] == ["Ev1"]
+    assert not inbox.renew("Ev1", 1)  # offered again: a stalled process can't take it back
+    assert inbox.claim("Ev1") == 1
+    assert not inbox.renew("Ev1", 1)  # the second attempt's now
+    assert inbox.renew("Ev1", 2)
+
+
+def test_a_replica_renews_the_claims_of_its_answers_under_way_and_no_others(
+    database_url: str, clock: Clock
+) -> None:
+    first, second = (SharedGate(Inbox(Database(database_url), clock=clock), clock=clock) for _ in range(2))
+    first.receive("Ev-slow", {"event_id": "Ev-slow"})
+    assert first.claim("Ev-slow")
+    first.receive("Ev-done", {"event_id": "Ev-done"})
+    assert first.claim("Ev-done")
+    first.done("Ev-done")
+    for _ in range(3):  # Ev-slow's answer takes three leases and more
+        clock.now += LEASE * 0.4
+        first.renew()
+        clock.now += LEASE * 0.4
+        first.renew()
+        assert second.inbox.take_due() == [] and not second.claim("Ev-slow")
+    first.done("Ev-slow")
+    assert second.inbox.counts() == {"done": 2}
+
+
+def test_a_claim_that_ran_out_is_not_renewed_by_the_process_that_lost_it(
+    database_url: str, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = (SharedGate(Inbox(Database(database_url), clock=clock), clock=clock) for _ in range(2))
+    first.receive("Ev1", {"event_id": "Ev1"})
+    assert first.claim("Ev1")
+    clock.now += LEASE + 1  # the first process stalled past its lease
+    assert [due.key for due in second.inbox.take_due()] == ["Ev1"]
+    assert second.claim("Ev1")
+    first.renew()
+    assert "event Ev1: its claim ran out while it was being answered" in caplog.text
+    clock.now += LEASE + 1  # the second didn't renew: its claim runs out too
+    assert [due.key for due in second.inbox.take_due()] == ["Ev1"]
+
+
 def test_a_failed_answer_is_let_through_and_offered_again_after_backing_off(
     inbox: Inbox, clock: Clock
 ) -> None:

@@ -18,7 +18,6 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.database import StoreError
-from bot.inbox import Inbox
 from bot.slack.asked import click_key
 from bot.slack.listeners.events.direct_message import is_candidate_message
 from bot.slack.once import SharedGate
@@ -54,11 +53,12 @@ def keep_deliveries(gate: SharedGate) -> Callable[..., BoltResponse | None]:
 
 class Redelivery:
     """A daemon thread dispatching deliveries the inbox says are due, as Socket Mode would (no signature:
-    they were verified when they first arrived)."""
+    they were verified when they first arrived), and renewing the claims of answers under way."""
 
-    def __init__(self, app: App, inbox: Inbox, poll: float = POLL) -> None:
+    def __init__(self, app: App, gate: SharedGate, poll: float = POLL) -> None:
         self._app = app
-        self._inbox = inbox
+        self._gate = gate
+        self._inbox = gate.inbox
         self._poll = poll
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="redelivery", daemon=True)
@@ -75,6 +75,7 @@ class Redelivery:
         since_purge = PURGE_EVERY  # purge once at start, then every PURGE_EVERY
         while not self._stop.wait(self._poll):
             since_purge += self._poll
+            self._renew()
             try:
                 if since_purge >= PURGE_EVERY:
                     self._inbox.purge()
@@ -97,3 +98,9 @@ class Redelivery:
                     self._app.dispatch(BoltRequest(body=delivery.body, mode="socket_mode"))
                 except Exception:
                     logger.exception("redelivering event %s failed", delivery.key)
+
+    def _renew(self) -> None:
+        try:
+            self._gate.renew()
+        except Exception:  # the thread must outlive any one failure
+            logger.exception("inbox: renewing the claims of answers under way failed")

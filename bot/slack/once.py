@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 _State = Literal["running", "done"]
 HELD = 10_000  # claims made on receipt and waiting for their listener; a bound against leaks only
+RENEW_AFTER = 1 / 3  # of a lease: how old a claim whose answer is still under way gets before it is renewed
 
 
 class OnceGate:
@@ -102,13 +103,17 @@ class SharedGate:
     another replica may then be answered twice, never dropped.
     """
 
-    def __init__(self, inbox: Inbox) -> None:
+    def __init__(self, inbox: Inbox, clock: Callable[[], float] = time.monotonic) -> None:
         self.inbox = inbox
-        self.local = OnceGate(lease=inbox.lease)
+        self.local = OnceGate(lease=inbox.lease, clock=clock)
+        self._clock = clock
         self._retried: set[str] = set()  # claimed keys with an earlier attempt; until done or failed
         self._retried_lock = threading.Lock()
         self._held: OrderedDict[str, float] = OrderedDict()  # received here: key -> end of the claim's lease
         self._held_lock = threading.Lock()
+        # Claimed here, answer under way: key -> (which attempt, when its lease was last set, monotonic).
+        self._running: dict[str, tuple[int, float]] = {}
+        self._running_lock = threading.Lock()
 
     def receive(self, key: str, body: dict[str, Any]) -> None:
         """Keep a delivery in the inbox under `key` before it is acknowledged; if the database is down it
@@ -131,6 +136,7 @@ class SharedGate:
             held_until = self._held.pop(key, None)
         try:
             if held_until is not None and self.inbox.hold(key, held_until):
+                self._run(key, 1)  # received here: its first attempt
                 return True
             earlier = self.inbox.claim(key)
         except StoreError as exc:
@@ -142,7 +148,33 @@ class SharedGate:
         if earlier:
             with self._retried_lock:
                 self._retried.add(key)
+        self._run(key, earlier + 1)
         return True
+
+    def renew(self) -> None:
+        """Extend the lease of every claim of this process whose answer is still under way and a third of
+        a lease old, so that no other replica takes up an answer that is only slow (Redelivery calls it)."""
+        now = self._clock()
+        with self._running_lock:
+            due = [
+                (key, attempt)
+                for key, (attempt, since) in self._running.items()
+                if now - since >= self.inbox.lease * RENEW_AFTER
+            ]
+        for key, attempt in due:
+            try:
+                kept = self.inbox.renew(key, attempt)
+            except StoreError as exc:
+                log.warning("could not renew the claims of answers under way (%s)", exc)
+                return
+            with self._running_lock:
+                if key not in self._running:  # finished meanwhile
+                    continue
+                if kept:
+                    self._running[key] = (attempt, now)
+                else:
+                    del self._running[key]
+                    log.warning("event %s: its claim ran out while it was being answered", key)
 
     def retried(self, key: str) -> bool:
         with self._retried_lock:
@@ -159,9 +191,15 @@ class SharedGate:
         self.local.failed(key)
         self._tell(self.inbox.failed, key)
 
+    def _run(self, key: str, attempt: int) -> None:
+        with self._running_lock:
+            self._running[key] = (attempt, self._clock())
+
     def _forget(self, key: str) -> None:
         with self._retried_lock:
             self._retried.discard(key)
+        with self._running_lock:
+            self._running.pop(key, None)
 
     @staticmethod
     def _tell(report: Callable[[str], None], key: str) -> None:

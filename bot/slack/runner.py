@@ -127,7 +127,7 @@ def run(settings: Settings, knowledge: LiveKnowledge) -> None:
     knowledge.on_problems = problems_poster(client, settings.admin_channel if is_first_worker() else None)
     knowledge.start_watching()
     # Questions a dead process acknowledged but never answered, and answers that failed, are tried again.
-    Redelivery(app, inbox).start()
+    Redelivery(app, events).start()
     signal.signal(signal.SIGTERM, _exit)  # a container stop is a clean shutdown, not an error
     freeze_long_lived()  # no full collection walks the libraries and the knowledge mid-answer again
     if app_token is None:

@@ -1,6 +1,7 @@
 """Killing the bot mid-load loses no acknowledged question and answers none twice: one process on SQLite
 killed with SIGKILL and restarted; two replicas on PostgreSQL behind a round-robin load balancer, with
-Slack's retries landing on the other replica and one replica killed and restarted.
+Slack's retries landing on the other replica and one replica killed and restarted; an answer slower than
+its event's lease given once.
 
 Bounded: a few hundred events each (the benchmark, `make bench`, runs the larger figures).
 """
@@ -194,6 +195,24 @@ def test_sigterm_finishes_the_answers_already_acknowledged(tmp_path: Path) -> No
             stop(bot)
         answered = Counter(str(c.params.get("channel")) for c in api.calls("chat.postMessage") if c.ok)
     assert [answered[c] for c in channels] == [1] * len(channels)
+
+
+def test_an_answer_slower_than_its_lease_is_given_once(tmp_path: Path) -> None:
+    """Slack takes longer over each post than an event's lease lasts. The process renews the claims of its
+    answers under way, so the inbox never offers one of them again (to this process's own redelivery or to
+    another replica) while the first attempt is still posting."""
+    port = free_port()
+    channels, payloads = questions(4)
+    with FakeSlackWebAPI() as api:
+        api.answer_after("chat.postMessage", 2.5 * LEASE)
+        bot = started(replica(tmp_path, api, port, DATABASE_PATH=str(tmp_path / "log.sqlite3")), port)
+        try:
+            url = f"http://127.0.0.1:{port}/slack/events"
+            for payload in payloads:
+                send_until_acknowledged(url, payload, SIGNING_SECRET)
+            check_exactly_once(api, channels)
+        finally:
+            stop(bot)
 
 
 def test_without_its_database_the_bot_still_answers_and_health_says_so(tmp_path: Path) -> None:
