@@ -72,17 +72,6 @@ _ANSWERED = (
 )
 
 
-_EXTEND = (
-    sa.update(EVENTS)
-    .where(
-        EVENTS.c.key == sa.bindparam("event_key"),
-        EVENTS.c.state == "running",
-        EVENTS.c.due == sa.bindparam("held_until"),
-    )
-    .values(due=sa.bindparam("until"))
-)
-
-
 _RENEW = (
     sa.update(EVENTS)
     .where(
@@ -129,13 +118,9 @@ class Inbox:
         almost all of the lease is left (FRESH); after a wait in the queue, only if extending the lease in
         the database works (`take_due` may have offered the row again, to this process or another). So an
         answer always starts with nearly a whole lease to finish in."""
-        now = self._clock()
-        if now < held_until - self.lease * (1 - FRESH):
+        if self._clock() < held_until - self.lease * (1 - FRESH):
             return True
-        [extended] = self.database.write(
-            [(_EXTEND, {"event_key": key, "held_until": held_until, "until": now + self.lease})]
-        )
-        return extended == 1
+        return self.renew(key, 1)  # received here: the first attempt, unless another claimed it since
 
     def renew(self, key: str, attempt: int) -> bool:
         """Extend the lease of the caller's claim on `key` (made by attempt number `attempt`) while its
