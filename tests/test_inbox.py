@@ -15,7 +15,7 @@ from bot.answer import answer
 from bot.database import Database, StoreError
 from bot.inbox import BACKOFF, FRESH, KEEP, LEASE, MAX_AGE, MAX_ATTEMPTS, Inbox
 from bot.knowledge.loader import load_knowledge
-from bot.slack.once import SharedGate
+from bot.slack.once import RENEW_LEASES, SharedGate
 from bot.store import Store
 from tests.conftest import KNOWLEDGE, ROOT
 
@@ -126,6 +126,26 @@ def test_a_replica_renews_the_claims_of_its_answers_under_way_and_no_others(
         assert second.inbox.take_due() == [] and not second.claim("Ev-slow")
     first.done("Ev-slow")
     assert second.inbox.counts() == {"done": 2}
+
+
+def test_a_hung_answer_s_claim_is_renewed_only_so_long_then_runs_out(
+    database_url: str, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = (SharedGate(Inbox(Database(database_url), clock=clock), clock=clock) for _ in range(2))
+    first.receive("Ev1", {"event_id": "Ev1"})
+    assert first.claim("Ev1")  # and its answer never comes back
+    started = clock.now
+    while clock.now < started + LEASE * (RENEW_LEASES - 0.5):
+        clock.now += LEASE * 0.4
+        first.renew()
+        assert second.inbox.take_due() == []
+    clock.now += LEASE
+    first.renew()
+    assert f"event Ev1: still being answered after {RENEW_LEASES} leases: left to run out" in caplog.text
+    clock.now += LEASE + 1
+    first.renew()
+    assert [due.key for due in second.inbox.take_due()] == ["Ev1"]  # to be answered again
+    assert second.claim("Ev1")
 
 
 def test_a_claim_that_ran_out_is_not_renewed_by_the_process_that_lost_it(

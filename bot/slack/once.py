@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 _State = Literal["running", "done"]
 HELD = 10_000  # claims made on receipt and waiting for their listener; a bound against leaks only
 RENEW_AFTER = 1 / 3  # of a lease: how old a claim whose answer is still under way gets before it is renewed
+# Leases an answer is renewed for at most: a post retried past every Retry-After ends well before; one still
+# running is hung, and its claim is left to run out so that the event is answered again.
+RENEW_LEASES = 10
 
 
 class OnceGate:
@@ -111,8 +114,8 @@ class SharedGate:
         self._retried_lock = threading.Lock()
         self._held: OrderedDict[str, float] = OrderedDict()  # received here: key -> end of the claim's lease
         self._held_lock = threading.Lock()
-        # Claimed here, answer under way: key -> (which attempt, when its lease was last set, monotonic).
-        self._running: dict[str, tuple[int, float]] = {}
+        # Claimed here, answer under way: key -> (which attempt, when it started, when its lease was set).
+        self._running: dict[str, tuple[int, float, float]] = {}
         self._running_lock = threading.Lock()
 
     def receive(self, key: str, body: dict[str, Any]) -> None:
@@ -154,14 +157,22 @@ class SharedGate:
     def renew(self) -> None:
         """Extend the lease of every claim of this process whose answer is still under way and a third of
         a lease old, so that no other replica takes up an answer that is only slow (Redelivery calls it)."""
-        now = self._clock()
+        now, lease = self._clock(), self.inbox.lease
         with self._running_lock:
-            due = [
-                (key, attempt)
-                for key, (attempt, since) in self._running.items()
-                if now - since >= self.inbox.lease * RENEW_AFTER
+            hung = [
+                key for key, (_, started, _) in self._running.items() if now - started >= lease * RENEW_LEASES
             ]
-        for key, attempt in due:
+            for key in hung:
+                del self._running[key]
+                log.error(
+                    "event %s: still being answered after %d leases: left to run out", key, RENEW_LEASES
+                )
+            due = [
+                (key, attempt, started)
+                for key, (attempt, started, renewed) in self._running.items()
+                if now - renewed >= lease * RENEW_AFTER
+            ]
+        for key, attempt, started in due:
             try:
                 kept = self.inbox.renew(key, attempt)
             except StoreError as exc:
@@ -171,7 +182,7 @@ class SharedGate:
                 if key not in self._running:  # finished meanwhile
                     continue
                 if kept:
-                    self._running[key] = (attempt, now)
+                    self._running[key] = (attempt, started, now)
                 else:
                     del self._running[key]
                     log.warning("event %s: its claim ran out while it was being answered", key)
@@ -192,8 +203,9 @@ class SharedGate:
         self._tell(self.inbox.failed, key)
 
     def _run(self, key: str, attempt: int) -> None:
+        now = self._clock()
         with self._running_lock:
-            self._running[key] = (attempt, self._clock())
+            self._running[key] = (attempt, now, now)
 
     def _forget(self, key: str) -> None:
         with self._retried_lock:
