@@ -110,11 +110,10 @@ class SharedGate:
         self.inbox = inbox
         self.local = OnceGate(lease=inbox.lease, clock=clock)
         self._clock = clock
-        self._retried: set[str] = set()  # claimed keys with an earlier attempt; until done or failed
-        self._retried_lock = threading.Lock()
         self._held: OrderedDict[str, float] = OrderedDict()  # received here: key -> end of the claim's lease
         self._held_lock = threading.Lock()
         # Claimed here, answer under way: key -> (which attempt, when it started, when its lease was set).
+        # An attempt after the first is a retry (`retried`).
         self._running: dict[str, tuple[int, float, float]] = {}
         self._running_lock = threading.Lock()
 
@@ -148,9 +147,6 @@ class SharedGate:
         if earlier is None:
             self.local.failed(key)  # another replica has it; its failure must not be blocked here
             return False
-        if earlier:
-            with self._retried_lock:
-                self._retried.add(key)
         self._run(key, earlier + 1)
         return True
 
@@ -188,8 +184,9 @@ class SharedGate:
                     log.warning("event %s: its claim ran out while it was being answered", key)
 
     def retried(self, key: str) -> bool:
-        with self._retried_lock:
-            return key in self._retried
+        with self._running_lock:
+            running = self._running.get(key)
+        return running is not None and running[0] > 1
 
     def done(self, key: str, recorded: bool = False) -> None:
         self._forget(key)
@@ -208,8 +205,6 @@ class SharedGate:
             self._running[key] = (attempt, now, now)
 
     def _forget(self, key: str) -> None:
-        with self._retried_lock:
-            self._retried.discard(key)
         with self._running_lock:
             self._running.pop(key, None)
 
